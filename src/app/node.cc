@@ -1,0 +1,39 @@
+// Resolution of the data directory and opening of the node's store.
+#include "app/node.h"
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "util/status.h"
+#include "util/strings.h"
+
+namespace kongsi::app {
+
+std::string ResolveDataDir(const GlobalOptions& options) {
+  if (!options.data_dir.empty()) return options.data_dir;
+  const char* env = std::getenv("KONGSI_DATA_DIR");
+  if (env != nullptr && *env != '\0') return env;
+  return "kongsi-data";
+}
+
+std::string StorePath(const std::string& data_dir) { return data_dir + "/store.db"; }
+std::string NodeKeyPath(const std::string& data_dir) { return data_dir + "/node.key"; }
+
+absl::StatusOr<Node> OpenNode(const GlobalOptions& options) {
+  Node node;
+  node.data_dir = ResolveDataDir(options);
+  if (!std::filesystem::exists(StorePath(node.data_dir))) {
+    return absl::FailedPreconditionError(util::StrCat(
+        "no kongsi node in ", node.data_dir, " (run `kongsi init` first, or pass --data-dir)"));
+  }
+  store::StoreConfig config;
+  config.path = StorePath(node.data_dir);
+  KONGSI_ASSIGN_OR_RETURN(node.store, store::Store::Open(config));
+  KONGSI_ASSIGN_OR_RETURN(auto identity, node.store->GetMeta(kMetaNodeIdentity));
+  KONGSI_ASSIGN_OR_RETURN(auto name, node.store->GetMeta(kMetaNodeName));
+  node.identity_id = identity.value_or("");
+  node.name = name.value_or("");
+  return node;
+}
+
+}  // namespace kongsi::app

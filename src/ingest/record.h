@@ -1,0 +1,14 @@
+// Turns a validated STIX object (simdjson DOM) into the store's ObjectRecord: minified body,
+// content hash, version key and the extracted columns (DESIGN.md invariant 5).
+// Pure function; thread-safe.
+#pragma once
+
+#include "simdjson.h"
+#include "store/store.h"
+
+namespace kongsi::ingest {
+
+// Expects an object that passed validation (id, type and timestamps are well-formed).
+store::ObjectRecord BuildRecord(simdjson::dom::element object, const store::Provenance& provenance);
+
+}  // namespace kongsi::ingest

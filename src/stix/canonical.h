@@ -1,0 +1,22 @@
+// Canonical forms of STIX objects: minified JSON as received (what the store keeps and
+// serves) and a content hash over the sorted-key form, which tells "the same version
+// again" from "a different body under the same (id, modified)" regardless of key order or
+// white space. Thread-safe: no shared state.
+#pragma once
+
+#include <string>
+
+#include "simdjson.h"
+
+namespace kongsi::stix {
+
+// Minified JSON of `element`, keys in their input order.
+std::string Minify(simdjson::dom::element element);
+
+// SHA-256 (32 raw bytes) of the canonical form: keys sorted by their bytes, no white space.
+std::string ContentHash(simdjson::dom::element element);
+
+// The canonical (sorted-key, minified) JSON text, as hashed by ContentHash.
+std::string CanonicalJson(simdjson::dom::element element);
+
+}  // namespace kongsi::stix

@@ -1,0 +1,205 @@
+// The object store: versioned STIX objects, collections, the observable value index, node
+// metadata and the disclosure audit log. Knows nothing of SQL: backends (store/sqlite/, later
+// store/postgres/) implement the private Do* methods; the public methods check arguments
+// and keep the invariants that every backend shares (DESIGN.md section 3, invariants 2-3):
+//
+//  * a version is identified by (id, version), `version` being the object's `modified`
+//    (or `created`, or kNoVersion for objects with neither, such as most SCOs);
+//  * versions are immutable: the same version again is `kUnchanged`; a different body under
+//    the same (id, version) is `kConflict` and the stored body is kept;
+//  * `Put` is one transaction, durable (committed) when it returns OK;
+//  * in a collection, `date_added` is strictly increasing, so TAXII `added_after` paging
+//    never skips or repeats an object.
+//
+// Thread-safety: a Store may be used from several threads; backends serialise writes.
+// Errors: InvalidArgument for bad arguments, NotFound for unknown collections,
+// AlreadyExists for duplicate collection ids, Internal/Unavailable for storage failures.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "stix/observable_value.h"
+#include "stix/tlp.h"
+#include "util/time.h"
+
+namespace kongsi::store {
+
+using util::Timestamp;
+
+// Version of objects that have neither `modified` nor `created` (most SCOs).
+inline constexpr Timestamp kNoVersion = INT64_MIN;
+
+// Where a stored version came from; drives origin binding and loop prevention later.
+struct Provenance {
+  enum class Kind : uint8_t { kLocal = 0, kFile = 1, kPeer = 2 };
+  Kind kind = Kind::kLocal;
+  std::string source;  // file path, peer name, or principal for kLocal
+};
+std::string_view ProvenanceKindName(Provenance::Kind kind);  // "local", "file", "peer"
+
+// An observable value an object mentions, for correlation ("where else have we seen X").
+using ObservableValue = stix::ObservableValue;
+
+// One version of an object, ready to store.
+struct ObjectRecord {
+  std::string id;
+  std::string type;
+  std::string spec_version;
+  std::optional<Timestamp> created;
+  Timestamp version = kNoVersion;  // modified, else created, else kNoVersion
+  bool revoked = false;
+  std::string created_by_ref;
+  stix::Tlp tlp = stix::Tlp::kNone;
+  std::optional<Timestamp> valid_from;   // indicators
+  std::optional<Timestamp> valid_until;  // indicators
+  Provenance provenance;
+  std::string body;          // minified JSON, as received
+  std::string content_hash;  // SHA-256 of the canonical (sorted-key) JSON: tells "same
+                             // version again" from "different body, same version"
+  std::vector<ObservableValue> values;
+};
+
+// A version as read back, with its place in a collection when read through one.
+struct StoredObject {
+  ObjectRecord record;          // `values` is left empty on reads
+  Timestamp date_added = 0;     // in the collection read; first ingest time otherwise
+  std::string collection_id;    // empty when read without a collection
+};
+
+enum class PutOutcome : uint8_t { kAdded, kUnchanged, kConflict };
+
+struct Collection {
+  std::string id;  // UUID (TAXII collection id)
+  std::string title;
+  std::string description;
+  std::string alias;
+  Timestamp created = 0;
+};
+
+// Which versions of each object a query returns (TAXII match[version]).
+enum class VersionSelect : uint8_t { kLast, kFirst, kAll };
+
+struct ObjectQuery {
+  std::string collection_id;               // empty: every stored version, in any collection
+  std::vector<std::string> ids;            // empty: any
+  std::vector<std::string> types;          // empty: any
+  std::vector<std::string> spec_versions;  // empty: any
+  VersionSelect versions = VersionSelect::kLast;
+  std::vector<Timestamp> exact_versions;   // non-empty: only these versions (overrides `versions`)
+  std::optional<Timestamp> added_after;    // strictly after (TAXII added_after)
+  std::optional<Timestamp> added_since;    // at or after (CLI --since)
+  size_t limit = 0;                        // 0: no limit
+};
+
+struct ValueHit {
+  std::string kind;
+  std::string value;
+  std::string id;
+  Timestamp version = kNoVersion;
+  std::string type;
+};
+
+struct Stats {
+  struct Count {
+    std::string key;
+    int64_t objects = 0;   // distinct ids
+    int64_t versions = 0;  // stored versions
+  };
+  int64_t objects = 0;
+  int64_t versions = 0;
+  std::vector<Count> by_type;        // key: STIX type
+  std::vector<Count> by_collection;  // key: collection id
+  std::vector<Count> by_tlp;         // key: TlpName of the latest version
+};
+
+// One disclosure: who received which object version, when, through which path.
+struct AuditRecord {
+  Timestamp time = 0;
+  std::string principal;
+  std::string organisation;
+  std::string channel;  // "export", "taxii", ...
+  std::string object_id;
+  Timestamp version = kNoVersion;
+  bool redacted = false;
+};
+
+struct StoreConfig {
+  std::string backend = "sqlite";  // "sqlite" (later "postgres")
+  std::string path;                // sqlite: database file
+  const util::Clock* clock = nullptr;  // nullptr: system clock
+};
+
+class Store {
+ public:
+  virtual ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Opens (creating if needed) the store described by `config` and applies schema
+  // migrations. InvalidArgument for an unknown backend; Unavailable when the file cannot be
+  // opened; FailedPrecondition when the store was written by a newer kongsi.
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const StoreConfig& config);
+
+  // --- collections ----------------------------------------------------------------------
+  absl::Status CreateCollection(const Collection& collection);  // AlreadyExists
+  absl::StatusOr<std::vector<Collection>> ListCollections();
+  absl::StatusOr<Collection> GetCollection(std::string_view id);  // NotFound
+
+  // --- objects --------------------------------------------------------------------------
+  // Stores `objects` in one transaction and, when `collection_id` is not empty, makes each
+  // stored (added or unchanged) version a member of that collection. Outcomes are in input
+  // order. Durable when OK is returned; on error nothing of the call is stored.
+  absl::StatusOr<std::vector<PutOutcome>> Put(std::string_view collection_id,
+                                              std::span<const ObjectRecord> objects);
+
+  // Objects matching `query`, ordered by date_added (collection) or by first ingest.
+  // `fn` returns false to stop early.
+  absl::Status Scan(const ObjectQuery& query, const std::function<bool(const StoredObject&)>& fn);
+
+  // Every stored version that mentions `value` (exact, after normalisation by the caller).
+  absl::StatusOr<std::vector<ValueHit>> LookupValue(std::string_view value);
+
+  absl::StatusOr<Stats> GetStats();
+
+  // --- audit and metadata -----------------------------------------------------------------
+  absl::Status AppendAudit(std::span<const AuditRecord> records);
+  absl::StatusOr<std::vector<AuditRecord>> ReadAudit(std::string_view object_id);  // "" = all
+
+  absl::StatusOr<std::optional<std::string>> GetMeta(std::string_view key);
+  absl::Status SetMeta(std::string_view key, std::string_view value);
+
+  // Schema version the store is at (for `kongsi stats` and tests).
+  virtual int SchemaVersion() const = 0;
+
+ protected:
+  explicit Store(const util::Clock& clock) : clock_(clock) {}
+  const util::Clock& clock() const { return clock_; }
+
+ private:
+  virtual absl::Status DoCreateCollection(const Collection& collection) = 0;
+  virtual absl::StatusOr<std::vector<Collection>> DoListCollections() = 0;
+  virtual absl::StatusOr<std::optional<Collection>> DoGetCollection(std::string_view id) = 0;
+  virtual absl::StatusOr<std::vector<PutOutcome>> DoPut(std::string_view collection_id,
+                                                        std::span<const ObjectRecord> objects) = 0;
+  virtual absl::Status DoScan(const ObjectQuery& query,
+                              const std::function<bool(const StoredObject&)>& fn) = 0;
+  virtual absl::StatusOr<std::vector<ValueHit>> DoLookupValue(std::string_view value) = 0;
+  virtual absl::StatusOr<Stats> DoGetStats() = 0;
+  virtual absl::Status DoAppendAudit(std::span<const AuditRecord> records) = 0;
+  virtual absl::StatusOr<std::vector<AuditRecord>> DoReadAudit(std::string_view object_id) = 0;
+  virtual absl::StatusOr<std::optional<std::string>> DoGetMeta(std::string_view key) = 0;
+  virtual absl::Status DoSetMeta(std::string_view key, std::string_view value) = 0;
+
+  const util::Clock& clock_;
+};
+
+}  // namespace kongsi::store
