@@ -348,29 +348,25 @@ void ObjectChecker::CheckCustomProperty(std::string_view key, element v,
   auto ends_with = [&](std::string_view suffix) {
     return key.size() > suffix.size() && key.substr(key.size() - suffix.size()) == suffix;
   };
-  // Properties named *_ref / *_refs hold identifiers (STIX 2.1 section 3.1).
-  if (ends_with("_ref")) {
+  // Properties named *_ref / *_refs should hold identifiers. For custom properties this is a
+  // warning: real data (MITRE ATT&CK's x_mitre_data_source_ref) carries "" there.
+  auto check_ref = [&](element item, const std::string& where) {
     std::string_view id;
-    if (v.get(id) != simdjson::SUCCESS) {
-      Error(pointer, "property-type", "a property ending in _ref must be an identifier string");
+    if (item.get(id) != simdjson::SUCCESS) {
+      Warning(where, "custom-reference", "a custom property ending in _ref(s) should hold identifiers");
     } else if (std::string e = CheckIdentifier(id); !e.empty()) {
-      Error(pointer, "identifier", e);
+      Warning(where, "custom-reference", e);
     }
+  };
+  if (ends_with("_ref")) {
+    check_ref(v, pointer);
   } else if (ends_with("_refs")) {
     simdjson::dom::array refs;
     if (v.get(refs) != simdjson::SUCCESS) {
-      Error(pointer, "property-type", "a property ending in _refs must be a list of identifiers");
+      Warning(pointer, "custom-reference", "a custom property ending in _refs should be a list of identifiers");
     } else {
       size_t i = 0;
-      for (element item : refs) {
-        std::string_view id;
-        if (item.get(id) != simdjson::SUCCESS) {
-          Error(Child(pointer, i), "property-type", "must be an identifier string");
-        } else if (std::string e = CheckIdentifier(id); !e.empty()) {
-          Error(Child(pointer, i), "identifier", e);
-        }
-        ++i;
-      }
+      for (element item : refs) check_ref(item, Child(pointer, i++));
     }
   }
   if (top_level && options_.warn_custom && !has_toplevel_extension_) {
