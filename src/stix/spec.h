@@ -86,7 +86,7 @@ class RuleContext {
  private:
   simdjson::dom::object object_;
   std::string_view object_name_;
-  std::string_view base_;
+  std::string base_;  // owned: the engine passes a temporary (base + nested pointer)
   std::vector<Finding>& out_;
 };
 
