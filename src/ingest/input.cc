@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
 
@@ -13,6 +14,22 @@
 
 namespace kongsi::ingest {
 namespace fs = std::filesystem;
+
+namespace {
+// Inside folders only files that look like STIX input are read (a feed folder often holds
+// README, SOURCES.md, checksums ...); files named on the command line are always read.
+bool LooksLikeStixInput(const fs::path& path) {
+  std::string name = path.filename().string();
+  if (name.size() > 3 && name.compare(name.size() - 3, 3, ".gz") == 0) {
+    name.resize(name.size() - 3);
+  }
+  for (const char* ext : {".json", ".jsonl", ".ndjson", ".stix"}) {
+    const size_t n = std::strlen(ext);
+    if (name.size() > n && name.compare(name.size() - n, n, ext) == 0) return true;
+  }
+  return false;
+}
+}  // namespace
 
 absl::StatusOr<std::vector<InputSource>> ExpandInputs(const std::vector<std::string>& args) {
   std::vector<InputSource> out;
@@ -40,7 +57,9 @@ absl::StatusOr<std::vector<InputSource>> ExpandInputs(const std::vector<std::str
         if (it->is_directory()) it.disable_recursion_pending();
         continue;
       }
-      if (it->is_regular_file()) files.push_back(it->path().string());
+      if (it->is_regular_file() && LooksLikeStixInput(it->path())) {
+        files.push_back(it->path().string());
+      }
     }
     std::sort(files.begin(), files.end());
     for (std::string& f : files) out.push_back({std::move(f)});

@@ -15,9 +15,10 @@ struct InputSource {
   std::string DisplayName() const { return path == "-" ? "<stdin>" : path; }
 };
 
-// Expands command-line arguments into sources: a folder contributes every regular file
-// below it (hidden files and folders skipped), sorted by path. NotFound for a path that does
-// not exist.
+// Expands command-line arguments into sources: a folder contributes every regular file below
+// it named *.json, *.jsonl, *.ndjson or *.stix (optionally .gz), hidden files and folders
+// skipped, sorted by path; files named explicitly are always taken. NotFound for a path that
+// does not exist.
 absl::StatusOr<std::vector<InputSource>> ExpandInputs(const std::vector<std::string>& args);
 
 // Reads a whole source, inflating gzip transparently. Unavailable when it cannot be read;

@@ -4,6 +4,7 @@
 
 #include <optional>
 
+#include "stix/bundle_split.h"
 #include "stix/upgrade.h"
 #include "stix/validate.h"
 #include "util/json_error.h"
@@ -48,7 +49,49 @@ struct DocumentReader::Impl {
             ReadSummary& summary, bool& stop);
   bool Emit(element value, std::string pointer, size_t line, bool bundle_is_20,
             const std::function<bool(const InputObject&)>& fn, ReadSummary& summary);
+  // The bundle fast path: envelope and objects parsed one by one (bundle_split.h). Returns
+  // nullopt when the text is not a splittable bundle (the caller parses it whole).
+  std::optional<absl::Status> ReadSplitBundle(std::string_view text,
+                                              const std::function<bool(const InputObject&)>& fn,
+                                              ReadSummary& summary);
+  void CheckEnvelope(element envelope, size_t line, ReadSummary& summary, bool& is_20);
+  BundleSplit split;
 };
+
+void DocumentReader::Impl::CheckEnvelope(element envelope, size_t line, ReadSummary& summary,
+                                         bool& is_20) {
+  std::vector<Finding> findings;
+  std::string_view spec_version;
+  is_20 = envelope["spec_version"].get(spec_version) == simdjson::SUCCESS &&
+          spec_version == "2.0";
+  validator.ValidateBundleEnvelope(envelope, findings);
+  for (Finding& f : findings) {
+    f.line = line;
+    summary.document_findings.push_back(std::move(f));
+  }
+}
+
+std::optional<absl::Status> DocumentReader::Impl::ReadSplitBundle(
+    std::string_view text, const std::function<bool(const InputObject&)>& fn,
+    ReadSummary& summary) {
+  if (!SplitBundle(text, split)) return std::nullopt;
+  element envelope;
+  std::string_view type;
+  if (parser.parse(split.envelope).get(envelope) != simdjson::SUCCESS ||
+      envelope["type"].get(type) != simdjson::SUCCESS || type != "bundle") {
+    return std::nullopt;
+  }
+  bool is_20 = false;
+  CheckEnvelope(envelope, 0, summary, is_20);
+  for (size_t i = 0; i < split.objects.size(); ++i) {
+    element object;
+    const simdjson::error_code code =
+        parser.parse(split.objects[i].data(), split.objects[i].size()).get(object);
+    if (code != simdjson::SUCCESS) return SyntaxError(text, code, 0);
+    if (!Emit(object, util::StrCat("/objects/", i), 0, is_20, fn, summary)) break;
+  }
+  return absl::OkStatus();
+}
 
 bool DocumentReader::Impl::Emit(element value, std::string pointer, size_t line,
                                 bool bundle_is_20,
@@ -107,15 +150,8 @@ bool DocumentReader::Impl::Walk(element root, size_t line,
   if (root.type() != element_type::OBJECT) return false;
   std::string_view type;
   if (root["type"].get(type) == simdjson::SUCCESS && type == "bundle") {
-    std::vector<Finding> envelope;
-    std::string_view spec_version;
-    const bool is_20 = root["spec_version"].get(spec_version) == simdjson::SUCCESS &&
-                       spec_version == "2.0";
-    validator.ValidateBundleEnvelope(root, envelope);
-    for (Finding& f : envelope) {
-      f.line = line;
-      summary.document_findings.push_back(std::move(f));
-    }
+    bool is_20 = false;
+    CheckEnvelope(root, line, summary, is_20);
     simdjson::dom::array objects;
     if (root["objects"].get(objects) != simdjson::SUCCESS) return true;  // an empty bundle
     size_t i = 0;
@@ -144,6 +180,9 @@ absl::Status DocumentReader::Read(std::string_view text,
   if (body[0] != '{' && body[0] != '[') {
     return absl::InvalidArgumentError(
         "not STIX: the input must be a JSON object, a JSON array or JSON lines");
+  }
+  if (body[0] == '{') {
+    if (auto status = impl_->ReadSplitBundle(text, fn, summary)) return *status;
   }
   bool stop = false;
   element root;

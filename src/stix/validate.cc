@@ -150,12 +150,68 @@ std::string Escape(std::string_view key) {  // JSON pointer token escaping (RFC 
   return out;
 }
 
-std::string Child(std::string_view pointer, std::string_view key) {
-  return util::StrCat(pointer, "/", Escape(key));
-}
-std::string Child(std::string_view pointer, size_t index) {
-  return util::StrCat(pointer, "/", index);
-}
+// A JSON pointer built lazily: a chain of steps on the stack, turned into a string only when
+// a finding is reported (most properties are fine, and building strings for them all is the
+// validator's largest cost otherwise).
+class Path {
+ public:
+  Path() = default;
+  Path(const Path* parent, std::string_view key) : parent_(parent), key_(key) {}
+  Path(const Path* parent, size_t index) : parent_(parent), index_(index), is_index_(true) {}
+
+  std::string ToString() const {
+    std::string out;
+    AppendTo(out);
+    return out;
+  }
+
+ private:
+  void AppendTo(std::string& out) const {
+    if (parent_ == nullptr) return;
+    parent_->AppendTo(out);
+    out.push_back('/');
+    if (is_index_) {
+      out += std::to_string(index_);
+    } else {
+      out += Escape(key_);
+    }
+  }
+
+  const Path* parent_ = nullptr;
+  std::string_view key_;
+  size_t index_ = 0;
+  bool is_index_ = false;
+};
+
+// Property names seen in one JSON object, to find duplicates. Linear for the usual handful of
+// properties, hashed beyond that so a hostile object with many keys stays linear in time.
+class SeenKeys {
+ public:
+  bool Insert(std::string_view key) {
+    if (set_.empty() && small_.size() < 32) {
+      for (std::string_view k : small_) {
+        if (k == key) return false;
+      }
+      small_.push_back(key);
+      return true;
+    }
+    if (set_.empty()) {
+      for (std::string_view k : small_) set_.insert(util::AsAbsl(k));
+    }
+    return set_.insert(util::AsAbsl(key)).second;
+  }
+  bool Contains(std::string_view key) const {
+    if (!set_.empty()) return set_.contains(util::AsAbsl(key));
+    for (std::string_view k : small_) {
+      if (k == key) return true;
+    }
+    return false;
+  }
+
+ private:
+  std::vector<std::string_view> small_;
+  absl::flat_hash_set<absl::string_view> set_;
+};
 
 const StructSpec& CustomSdoSpec() {
   static const StructSpec* spec = [] {
@@ -195,18 +251,24 @@ class ObjectChecker {
     out_.push_back(Finding{Severity::kWarning, std::string(name_), util::StrCat(base_, pointer),
                            std::string(rule), std::move(message)});
   }
-  bool ExpectType(element v, element_type want, const std::string& pointer,
+  void Error(const Path& pointer, std::string_view rule, std::string message) {
+    Error(std::string_view(pointer.ToString()), rule, std::move(message));
+  }
+  void Warning(const Path& pointer, std::string_view rule, std::string message) {
+    Warning(std::string_view(pointer.ToString()), rule, std::move(message));
+  }
+  bool ExpectType(element v, element_type want, const Path& pointer,
                   std::string_view what);
 
-  void CheckStruct(const StructSpec& spec, object obj, const std::string& pointer, bool top_level);
+  void CheckStruct(const StructSpec& spec, object obj, const Path& pointer, bool top_level);
   void CheckValue(const PropertySpec& prop, const PropType& type, element v,
-                  const std::string& pointer);
-  void CheckReference(const PropType& type, std::string_view id, const std::string& pointer);
-  void CheckHashes(object hashes, const std::string& pointer);
-  void CheckExternalReference(element v, const std::string& pointer);
-  void CheckGranularMarking(element v, const std::string& pointer);
-  void CheckExtensions(object extensions, const std::string& pointer);
-  void CheckCustomProperty(std::string_view key, element v, const std::string& pointer,
+                  const Path& pointer);
+  void CheckReference(const PropType& type, std::string_view id, const Path& pointer);
+  void CheckHashes(object hashes, const Path& pointer);
+  void CheckExternalReference(element v, const Path& pointer);
+  void CheckGranularMarking(element v, const Path& pointer);
+  void CheckExtensions(object extensions, const Path& pointer);
+  void CheckCustomProperty(std::string_view key, element v, const Path& pointer,
                            bool top_level);
   void CheckCommonTimestamps(object obj);
   void CheckSelectors(element root);
@@ -220,7 +282,7 @@ class ObjectChecker {
   bool has_toplevel_extension_ = false;
 };
 
-bool ObjectChecker::ExpectType(element v, element_type want, const std::string& pointer,
+bool ObjectChecker::ExpectType(element v, element_type want, const Path& pointer,
                                std::string_view what) {
   element_type got = v.type();
   if (got == want) return true;
@@ -302,17 +364,17 @@ void ObjectChecker::Run(element value) {
     }
   }
 
-  CheckStruct(*spec, obj, "", true);
+  CheckStruct(*spec, obj, Path(), true);
   CheckCommonTimestamps(obj);
   CheckSelectors(value);
 }
 
-void ObjectChecker::CheckStruct(const StructSpec& spec, object obj, const std::string& pointer,
+void ObjectChecker::CheckStruct(const StructSpec& spec, object obj, const Path& pointer,
                                 bool top_level) {
-  absl::flat_hash_set<absl::string_view> seen;
+  SeenKeys seen;
   for (auto field : obj) {
-    const std::string child = Child(pointer, field.key);
-    if (!seen.insert(util::AsAbsl(field.key)).second) {
+    const Path child(&pointer, field.key);
+    if (!seen.Insert(field.key)) {
       Error(child, "duplicate-property",
             util::StrCat("property \"", field.key, "\" appears more than once"));
       continue;
@@ -327,20 +389,20 @@ void ObjectChecker::CheckStruct(const StructSpec& spec, object obj, const std::s
     }
   }
   for (const PropertySpec& prop : spec.properties) {
-    if (prop.required && !seen.contains(util::AsAbsl(prop.name))) {
-      Error(Child(pointer, prop.name), "required-property",
+    if (prop.required && !seen.Contains(prop.name)) {
+      Error(Path(&pointer, prop.name), "required-property",
             util::StrCat("\"", prop.name, "\" is required", top_level ? " on " : " in ",
                          spec.name));
     }
   }
   if (!spec.rules.empty()) {
-    RuleContext context(obj, name_, util::StrCat(base_, pointer), out_);
+    RuleContext context(obj, name_, util::StrCat(base_, pointer.ToString()), out_);
     for (const Rule& rule : spec.rules) rule(context);
   }
 }
 
 void ObjectChecker::CheckCustomProperty(std::string_view key, element v,
-                                        const std::string& pointer, bool top_level) {
+                                        const Path& pointer, bool top_level) {
   if (std::string e = CheckPropertyName(key); !e.empty()) {
     Error(pointer, "custom-property-name", e);
     return;
@@ -350,7 +412,7 @@ void ObjectChecker::CheckCustomProperty(std::string_view key, element v,
   };
   // Properties named *_ref / *_refs should hold identifiers. For custom properties this is a
   // warning: real data (MITRE ATT&CK's x_mitre_data_source_ref) carries "" there.
-  auto check_ref = [&](element item, const std::string& where) {
+  auto check_ref = [&](element item, const Path& where) {
     std::string_view id;
     if (item.get(id) != simdjson::SUCCESS) {
       Warning(where, "custom-reference", "a custom property ending in _ref(s) should hold identifiers");
@@ -366,7 +428,7 @@ void ObjectChecker::CheckCustomProperty(std::string_view key, element v,
       Warning(pointer, "custom-reference", "a custom property ending in _refs should be a list of identifiers");
     } else {
       size_t i = 0;
-      for (element item : refs) check_ref(item, Child(pointer, i++));
+      for (element item : refs) check_ref(item, Path(&pointer, i++));
     }
   }
   if (top_level && options_.warn_custom && !has_toplevel_extension_) {
@@ -378,7 +440,7 @@ void ObjectChecker::CheckCustomProperty(std::string_view key, element v,
 }
 
 void ObjectChecker::CheckValue(const PropertySpec& prop, const PropType& type, element v,
-                               const std::string& pointer) {
+                               const Path& pointer) {
   switch (type.kind) {
     case Kind::kAny:
       return;
@@ -472,7 +534,7 @@ void ObjectChecker::CheckValue(const PropertySpec& prop, const PropType& type, e
       }
       size_t i = 0;
       for (element item : items) {
-        CheckValue(prop, *type.item, item, Child(pointer, i));
+        CheckValue(prop, *type.item, item, Path(&pointer, i));
         ++i;
       }
       return;
@@ -486,10 +548,10 @@ void ObjectChecker::CheckValue(const PropertySpec& prop, const PropType& type, e
       }
       for (auto field : dict) {
         if (field.key.size() > 250) {
-          Error(Child(pointer, field.key), "dictionary-key",
+          Error(Path(&pointer, field.key), "dictionary-key",
                 "dictionary keys must be at most 250 characters");
         }
-        if (type.item) CheckValue(prop, *type.item, field.value, Child(pointer, field.key));
+        if (type.item) CheckValue(prop, *type.item, field.value, Path(&pointer, field.key));
       }
       return;
     }
@@ -504,10 +566,10 @@ void ObjectChecker::CheckValue(const PropertySpec& prop, const PropType& type, e
       for (const char* field : {"kill_chain_name", "phase_name"}) {
         element f;
         if (phase[field].get(f) != simdjson::SUCCESS) {
-          Error(Child(pointer, field), "required-property",
+          Error(Path(&pointer, field), "required-property",
                 util::StrCat("\"", field, "\" is required in a kill-chain-phase"));
         } else {
-          ExpectType(f, element_type::STRING, Child(pointer, field), "a string");
+          ExpectType(f, element_type::STRING, Path(&pointer, field), "a string");
         }
       }
       return;
@@ -532,7 +594,7 @@ void ObjectChecker::CheckValue(const PropertySpec& prop, const PropType& type, e
 }
 
 void ObjectChecker::CheckReference(const PropType& type, std::string_view id,
-                                   const std::string& pointer) {
+                                   const Path& pointer) {
   if (type.ref_types.empty()) return;
   const std::string_view target = IdType(id);
   const TypeSpec* target_spec = Registry::Get().Find(target);
@@ -550,13 +612,13 @@ void ObjectChecker::CheckReference(const PropType& type, std::string_view id,
         util::StrCat("must refer to ", absl::StrJoin(type.ref_types, " or "), ", not ", target));
 }
 
-void ObjectChecker::CheckHashes(object hashes, const std::string& pointer) {
+void ObjectChecker::CheckHashes(object hashes, const Path& pointer) {
   if (hashes.size() == 0) {
     Error(pointer, "empty-dictionary", "hashes must have at least one entry");
     return;
   }
   for (auto field : hashes) {
-    const std::string child = Child(pointer, field.key);
+    const Path child(&pointer, field.key);
     std::string_view value;
     if (field.value.get(value) != simdjson::SUCCESS) {
       Error(child, "property-type", "hash values must be strings");
@@ -579,22 +641,22 @@ void ObjectChecker::CheckHashes(object hashes, const std::string& pointer) {
   }
 }
 
-void ObjectChecker::CheckExternalReference(element v, const std::string& pointer) {
+void ObjectChecker::CheckExternalReference(element v, const Path& pointer) {
   if (!ExpectType(v, element_type::OBJECT, pointer, "an external-reference")) return;
   object ref = v;
   static const PropertySpec kString{"", String(), false};
   element value;
   if (ref["source_name"].get(value) != simdjson::SUCCESS) {
-    Error(Child(pointer, "source_name"), "required-property",
+    Error(Path(&pointer, "source_name"), "required-property",
           "\"source_name\" is required in an external reference");
   } else {
-    CheckValue(kString, kString.type, value, Child(pointer, "source_name"));
+    CheckValue(kString, kString.type, value, Path(&pointer, "source_name"));
   }
   bool has_detail = false;
   for (const char* field : {"description", "url", "external_id"}) {
     if (ref[field].get(value) == simdjson::SUCCESS) {
       has_detail = true;
-      CheckValue(kString, kString.type, value, Child(pointer, field));
+      CheckValue(kString, kString.type, value, Path(&pointer, field));
     }
   }
   if (!has_detail) {
@@ -603,12 +665,12 @@ void ObjectChecker::CheckExternalReference(element v, const std::string& pointer
   }
   object hashes;
   if (ref["hashes"].get(value) == simdjson::SUCCESS &&
-      ExpectType(value, element_type::OBJECT, Child(pointer, "hashes"), "a hashes dictionary")) {
-    CheckHashes(value, Child(pointer, "hashes"));
+      ExpectType(value, element_type::OBJECT, Path(&pointer, "hashes"), "a hashes dictionary")) {
+    CheckHashes(value, Path(&pointer, "hashes"));
   }
 }
 
-void ObjectChecker::CheckGranularMarking(element v, const std::string& pointer) {
+void ObjectChecker::CheckGranularMarking(element v, const Path& pointer) {
   if (!ExpectType(v, element_type::OBJECT, pointer, "a granular-marking")) return;
   object marking = v;
   element lang, ref, selectors;
@@ -618,27 +680,27 @@ void ObjectChecker::CheckGranularMarking(element v, const std::string& pointer) 
     Error(pointer, "granular-marking",
           "a granular marking must have exactly one of lang or marking_ref");
   }
-  if (has_lang) ExpectType(lang, element_type::STRING, Child(pointer, "lang"), "a string");
+  if (has_lang) ExpectType(lang, element_type::STRING, Path(&pointer, "lang"), "a string");
   if (has_ref) {
     static const PropertySpec kMarkingRef{"marking_ref", Ref({"marking-definition"}), false};
-    CheckValue(kMarkingRef, kMarkingRef.type, ref, Child(pointer, "marking_ref"));
+    CheckValue(kMarkingRef, kMarkingRef.type, ref, Path(&pointer, "marking_ref"));
   }
   if (marking["selectors"].get(selectors) != simdjson::SUCCESS) {
-    Error(Child(pointer, "selectors"), "required-property",
+    Error(Path(&pointer, "selectors"), "required-property",
           "\"selectors\" is required in a granular marking");
   } else {
     static const PropertySpec kSelectors{"selectors", ListOf(String()), false};
-    CheckValue(kSelectors, kSelectors.type, selectors, Child(pointer, "selectors"));
+    CheckValue(kSelectors, kSelectors.type, selectors, Path(&pointer, "selectors"));
   }
 }
 
-void ObjectChecker::CheckExtensions(object extensions, const std::string& pointer) {
+void ObjectChecker::CheckExtensions(object extensions, const Path& pointer) {
   if (extensions.size() == 0) {
     Error(pointer, "empty-dictionary", "extensions must have at least one entry");
     return;
   }
   for (auto field : extensions) {
-    const std::string child = Child(pointer, field.key);
+    const Path child(&pointer, field.key);
     object value;
     if (field.value.get(value) != simdjson::SUCCESS) {
       Error(child, "property-type", "an extension must be an object");
@@ -652,9 +714,9 @@ void ObjectChecker::CheckExtensions(object extensions, const std::string& pointe
       element ext_type_value;
       if (value["extension_type"].get(ext_type_value) == simdjson::SUCCESS) {
         static const PropertySpec kExtType{"extension_type", Enum(vocab::kExtensionType), false};
-        CheckValue(kExtType, kExtType.type, ext_type_value, Child(child, "extension_type"));
+        CheckValue(kExtType, kExtType.type, ext_type_value, Path(&child, "extension_type"));
       } else {
-        Error(Child(child, "extension_type"), "required-property",
+        Error(Path(&child, "extension_type"), "required-property",
               "\"extension_type\" is required in an extension-definition extension");
       }
       continue;
