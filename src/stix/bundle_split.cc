@@ -4,6 +4,11 @@
 
 #include <cstring>
 
+// GCC 12 reports a false -Wrestrict on std::string::append at -O2 (GCC bug 105329).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wrestrict"
+#endif
+
 namespace kongsi::stix {
 namespace {
 
@@ -106,9 +111,9 @@ bool SplitBundle(std::string_view s, BundleSplit& out) {
       const size_t end = SkipValue(s, pos);
       if (end == std::string_view::npos || end == pos) return false;
       if (!first_member) out.envelope.push_back(',');
-      out.envelope.append(key);
+      out.envelope.append(key.data(), key.size());
       out.envelope.push_back(':');
-      out.envelope.append(s.substr(pos, end - pos));
+      out.envelope.append(s.data() + pos, end - pos);
       first_member = false;
       pos = SkipSpace(s, end);
     }
