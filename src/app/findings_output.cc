@@ -1,12 +1,14 @@
 // Formatting of findings.
 #include "app/findings_output.h"
 
+#include "absl/strings/str_cat.h"
+
 namespace kongsi::app {
 
 void PrintFinding(std::FILE* out, std::string_view source, const stix::Finding& f) {
   std::string where(source);
-  if (f.line != 0) where += ":" + std::to_string(f.line);
-  if (f.column != 0) where += ":" + std::to_string(f.column);
+  if (f.line != 0) absl::StrAppend(&where, ":", f.line);
+  if (f.column != 0) absl::StrAppend(&where, ":", f.column);
   std::fprintf(out, "%s: %s %s: %s [%s] %s\n", where.c_str(), f.object.c_str(),
                f.pointer.empty() ? "/" : f.pointer.c_str(), stix::SeverityName(f.severity),
                f.rule.c_str(), f.message.c_str());

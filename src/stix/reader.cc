@@ -164,6 +164,9 @@ bool DocumentReader::Impl::Walk(element root, size_t line,
     }
     return true;
   }
+  // A whole document that is one object without a "type" is not STIX at all (a JSON-lines
+  // line like that is reported as an invalid object instead).
+  if (line == 0 && root["type"].error() != simdjson::SUCCESS) return false;
   if (!Emit(root, "", line, false, fn, summary)) stop = true;
   return true;
 }
@@ -189,7 +192,8 @@ absl::Status DocumentReader::Read(std::string_view text,
   const simdjson::error_code whole = impl_->parser.parse(text.data(), text.size()).get(root);
   if (whole == simdjson::SUCCESS) {
     if (!impl_->Walk(root, 0, fn, summary, stop)) {
-      return absl::InvalidArgumentError("not STIX: expected a bundle, an object or a list");
+      return absl::InvalidArgumentError(
+          "not STIX: expected a bundle, a STIX object (with \"type\") or a list of objects");
     }
     return absl::OkStatus();
   }

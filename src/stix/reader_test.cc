@@ -96,6 +96,7 @@ TEST(Reader, RejectsInputThatIsNotStix) {
   EXPECT_FALSE(ReadAll("", seen, summary).ok());
   EXPECT_FALSE(ReadAll("42", seen, summary).ok());
   EXPECT_FALSE(ReadAll("hello", seen, summary).ok());
+  EXPECT_FALSE(ReadAll(R"({"hello":"world"})", seen, summary).ok());
   EXPECT_TRUE(seen.empty());
 }
 
