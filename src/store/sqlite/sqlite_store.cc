@@ -1,0 +1,377 @@
+// The SQLite backend's Do* methods. SQLiteCpp throws: every method runs its body inside
+// Guard(), which turns exceptions into statuses, so none crosses the module boundary
+// (DESIGN.md section 9).
+#include "store/sqlite/sqlite_store.h"
+
+#include <algorithm>
+#include <tuple>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "store/sqlite/connection.h"
+#include "store/sqlite/scan_query.h"
+#include "store/sqlite/schema.h"
+#include "util/status.h"
+
+namespace kongsi::store::sqlite {
+namespace {
+
+using detail::Guard;
+using detail::NewMember;
+using detail::NewValue;
+using detail::Use;
+
+// SQLite's default limit on host parameters is 32766; stay clear of it.
+constexpr size_t kMaxBoundValues = 30000;
+// Objects are stored in chunks of this many rows (one multi-row INSERT each).
+constexpr size_t kChunk = detail::kRowsPerInsert;
+
+std::optional<Timestamp> OptionalColumn(const SQLite::Column& column) {
+  if (column.isNull()) return std::nullopt;
+  return column.getInt64();
+}
+
+// Assigns into `out`, reusing its capacity: Scan refills one row object for every row.
+void AssignColumn(std::string& out, const SQLite::Column& column) {
+  const char* data = static_cast<const char*>(column.getBlob());
+  out.assign(data == nullptr ? "" : data, static_cast<size_t>(column.getBytes()));
+}
+
+stix::Tlp TlpOf(int64_t value) {
+  return value >= 0 && value <= static_cast<int64_t>(stix::Tlp::kRed)
+             ? static_cast<stix::Tlp>(value)
+             : stix::Tlp::kNone;
+}
+
+// The names of stix::TlpName, kept here so the store does not link the stix module.
+std::string TlpKey(int64_t tlp) {
+  static constexpr const char* kNames[] = {"none",  "clear",        "green",
+                                           "amber", "amber+strict", "red"};
+  return kNames[static_cast<int>(TlpOf(tlp))];
+}
+
+Provenance::Kind ProvenanceKindOf(int64_t value) {
+  return value >= 0 && value <= static_cast<int64_t>(Provenance::Kind::kPeer)
+             ? static_cast<Provenance::Kind>(value)
+             : Provenance::Kind::kLocal;
+}
+
+void ReadObject(SQLite::Statement& stmt, StoredObject& out) {
+  ObjectRecord& r = out.record;
+  AssignColumn(r.id, stmt.getColumn(kColId));
+  r.version = stmt.getColumn(kColVersion).getInt64();
+  AssignColumn(r.type, stmt.getColumn(kColType));
+  AssignColumn(r.spec_version, stmt.getColumn(kColSpecVersion));
+  r.created = OptionalColumn(stmt.getColumn(kColCreated));
+  r.revoked = stmt.getColumn(kColRevoked).getInt() != 0;
+  AssignColumn(r.created_by_ref, stmt.getColumn(kColCreatedByRef));
+  r.tlp = TlpOf(stmt.getColumn(kColTlp).getInt64());
+  r.valid_from = OptionalColumn(stmt.getColumn(kColValidFrom));
+  r.valid_until = OptionalColumn(stmt.getColumn(kColValidUntil));
+  r.provenance.kind = ProvenanceKindOf(stmt.getColumn(kColProvenanceKind).getInt64());
+  AssignColumn(r.provenance.source, stmt.getColumn(kColProvenanceSource));
+  AssignColumn(r.body, stmt.getColumn(kColBody));
+  AssignColumn(r.content_hash, stmt.getColumn(kColContentHash));
+  out.date_added = stmt.getColumn(kColDateAdded).getInt64();
+}
+
+Collection ReadCollection(SQLite::Statement& stmt) {
+  return Collection{.id = stmt.getColumn(0).getString(),
+                    .title = stmt.getColumn(1).getString(),
+                    .description = stmt.getColumn(2).getString(),
+                    .alias = stmt.getColumn(3).getString(),
+                    .created = stmt.getColumn(4).getInt64()};
+}
+
+constexpr const char* kSelectCollection =
+    "SELECT id, title, description, alias, created FROM collections";
+
+}  // namespace
+
+// --- open -----------------------------------------------------------------------------------
+
+absl::StatusOr<std::unique_ptr<Store>> SqliteStore::Open(const std::string& path,
+                                                         const util::Clock& clock) {
+  if (path.empty()) return absl::InvalidArgumentError("sqlite store: empty database path");
+  if (path == ":memory:" || path.starts_with("file:")) {
+    return absl::InvalidArgumentError("sqlite store: the path must name a database file");
+  }
+  return Guard(absl::StrCat("open ", path), [&]() -> absl::StatusOr<std::unique_ptr<Store>> {
+    auto writer = std::make_unique<detail::Writer>(path);
+    KONGSI_ASSIGN_OR_RETURN(const int version, Migrate(writer->db()));
+    writer->Prepare();
+    auto readers = std::make_unique<detail::ReaderPool>(path);
+    return std::unique_ptr<Store>(
+        new SqliteStore(clock, std::move(writer), std::move(readers), version));
+  });
+}
+
+SqliteStore::SqliteStore(const util::Clock& clock, std::unique_ptr<detail::Writer> writer,
+                         std::unique_ptr<detail::ReaderPool> readers, int schema_version)
+    : Store(clock),
+      writer_(std::move(writer)),
+      readers_(std::move(readers)),
+      schema_version_(schema_version) {}
+
+SqliteStore::~SqliteStore() = default;
+
+// --- collections ----------------------------------------------------------------------------
+
+absl::Status SqliteStore::DoCreateCollection(const Collection& c) {
+  std::lock_guard lock(write_mu_);
+  return Guard("create collection", [&]() -> absl::Status {
+    if (!writer_->InsertCollection(c)) {
+      return absl::AlreadyExistsError(absl::StrCat("collection ", c.id, " already exists"));
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::vector<Collection>> SqliteStore::DoListCollections() {
+  return Guard("list collections", [&]() -> absl::StatusOr<std::vector<Collection>> {
+    auto reader = readers_->Acquire();
+    Use stmt(reader->Prepare(absl::StrCat(kSelectCollection, " ORDER BY num")));
+    std::vector<Collection> out;
+    while (stmt->executeStep()) out.push_back(ReadCollection(*stmt));
+    return out;
+  });
+}
+
+absl::StatusOr<std::optional<Collection>> SqliteStore::DoGetCollection(std::string_view id) {
+  return Guard("get collection", [&]() -> absl::StatusOr<std::optional<Collection>> {
+    auto reader = readers_->Acquire();
+    Use stmt(reader->Prepare(absl::StrCat(kSelectCollection, " WHERE id = ?")));
+    stmt->bind(1, std::string(id));
+    if (!stmt->executeStep()) return std::nullopt;
+    return ReadCollection(*stmt);
+  });
+}
+
+// --- objects --------------------------------------------------------------------------------
+
+absl::StatusOr<std::vector<PutOutcome>> SqliteStore::DoPut(std::string_view collection_id,
+                                                           std::span<const ObjectRecord> objects) {
+  std::lock_guard lock(write_mu_);
+  return Guard("put", [&]() -> absl::StatusOr<std::vector<PutOutcome>> {
+    detail::Writer& w = *writer_;
+    // IMMEDIATE takes the write lock now, so what is read below (last_date_added, the
+    // greatest first_added) cannot change under us, even from another process.
+    SQLite::Transaction txn(w.db(), SQLite::TransactionBehavior::IMMEDIATE);
+    int64_t collection = 0;  // 0: no collection
+    Timestamp last_date_added = 0;
+    if (!collection_id.empty()) {
+      const auto found = w.FindCollection(std::string(collection_id));
+      if (!found) {
+        return absl::NotFoundError(
+            absl::StrCat("collection ", std::string(collection_id), " not found"));
+      }
+      std::tie(collection, last_date_added) = *found;
+    }
+    const Timestamp initial_last_date_added = last_date_added;
+    const Timestamp now = clock().Now();
+    // first_added is strictly increasing like date_added: keys double as first-ingest order.
+    int64_t next_key = std::max(now, w.MaxFirstAdded().value_or(now - 1) + 1);
+    const int64_t first_key = next_key;  // keys from here on were assigned by this Put
+
+    std::vector<PutOutcome> outcomes;
+    outcomes.reserve(objects.size());
+    std::vector<NewMember> members;
+    std::vector<NewValue> values;
+    std::vector<const std::string*> added_ids;
+    for (size_t start = 0; start < objects.size(); start += kChunk) {
+      const auto chunk = objects.subspan(start, std::min(kChunk, objects.size() - start));
+      const int64_t base = next_key;
+      next_key += static_cast<int64_t>(chunk.size());  // keys of skipped rows stay unused
+      // Fresh ingest inserts whole chunks; only a chunk with a skipped row needs lookups.
+      const bool all_inserted = w.InsertObjects(chunk, base) == chunk.size();
+      added_ids.clear();
+      for (size_t i = 0; i < chunk.size(); ++i) {
+        const ObjectRecord& r = chunk[i];
+        int64_t key = base + static_cast<int64_t>(i);
+        PutOutcome outcome = PutOutcome::kAdded;
+        if (!all_inserted) {
+          KONGSI_ASSIGN_OR_RETURN(const auto stored, w.FindVersion(r));
+          if (stored.first != key) {  // stored before this row, by an earlier Put or row
+            key = stored.first;
+            outcome =
+                stored.second == r.content_hash ? PutOutcome::kUnchanged : PutOutcome::kConflict;
+          }
+        }
+        outcomes.push_back(outcome);
+        if (outcome == PutOutcome::kAdded) {
+          added_ids.push_back(&r.id);
+          for (const ObservableValue& v : r.values) values.push_back({&v, key});
+        }
+        if (collection == 0 || outcome == PutOutcome::kConflict) continue;
+        // An object added by this Put became a member at its first occurrence.
+        if (outcome == PutOutcome::kUnchanged && key >= first_key) continue;
+        // Strictly increasing whatever the clock does, so added_after paging is exact.
+        const Timestamp date_added = std::max(now, last_date_added + 1);
+        if (outcome == PutOutcome::kAdded) {
+          members.push_back({date_added, key});  // a new object is in no collection yet
+          last_date_added = date_added;
+        } else {
+          const NewMember member{date_added, key};  // may be a member already
+          if (w.AddMembers(collection, {&member, 1}) == 1) last_date_added = date_added;
+        }
+      }
+      w.MarkOtherVersions(added_ids);
+    }
+    if (collection != 0) w.AddMembers(collection, members);
+    // The value index is keyed by value: sorted inserts walk its pages once, in order.
+    std::sort(values.begin(), values.end(), [](const NewValue& a, const NewValue& b) {
+      return std::tie(a.value->value, a.value->kind, a.key) <
+             std::tie(b.value->value, b.value->kind, b.key);
+    });
+    w.InsertValues(values);
+    if (last_date_added != initial_last_date_added) {
+      w.SetLastDateAdded(collection, last_date_added);
+    }
+    txn.commit();
+    return outcomes;
+  });
+}
+
+absl::Status SqliteStore::DoScan(const ObjectQuery& query,
+                                 const std::function<bool(const StoredObject&)>& fn) {
+  if (const size_t n = BoundValueCount(query); n > kMaxBoundValues) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("query has too many filter values (", n, " > ", kMaxBoundValues, ")"));
+  }
+  return Guard("scan", [&]() -> absl::Status {
+    const ScanQuery scan = BuildScanQuery(query);
+    auto reader = readers_->Acquire();
+    Use stmt(reader->Prepare(scan.sql));
+    for (size_t i = 0; i < scan.args.size(); ++i) {
+      const int index = static_cast<int>(i) + 1;
+      if (const auto* n = std::get_if<int64_t>(&scan.args[i])) {
+        stmt->bind(index, *n);
+      } else {
+        stmt->bindNoCopy(index, *std::get<const std::string*>(scan.args[i]));
+      }
+    }
+    // Rows stream from SQLite to `fn` one at a time, through one reused row object.
+    StoredObject row;
+    row.collection_id = query.collection_id;
+    while (stmt->executeStep()) {
+      ReadObject(*stmt, row);
+      if (!fn(row)) break;
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::vector<ValueHit>> SqliteStore::DoLookupValue(std::string_view value) {
+  return Guard("lookup value", [&]() -> absl::StatusOr<std::vector<ValueHit>> {
+    auto reader = readers_->Acquire();
+    Use stmt(
+        reader->Prepare("SELECT v.kind, v.value, o.id, o.version, o.type FROM object_values v"
+                        " JOIN objects o ON o.first_added = v.object WHERE v.value = ?"
+                        " ORDER BY o.id, o.version, v.kind"));
+    stmt->bind(1, std::string(value));
+    std::vector<ValueHit> hits;
+    while (stmt->executeStep()) {
+      hits.push_back(ValueHit{.kind = stmt->getColumn(0).getString(),
+                              .value = stmt->getColumn(1).getString(),
+                              .id = stmt->getColumn(2).getString(),
+                              .version = stmt->getColumn(3).getInt64(),
+                              .type = stmt->getColumn(4).getString()});
+    }
+    return hits;
+  });
+}
+
+absl::StatusOr<Stats> SqliteStore::DoGetStats() {
+  return Guard("stats", [&]() -> absl::StatusOr<Stats> {
+    auto reader = readers_->Acquire();
+    // One read transaction: every figure comes from the same snapshot.
+    SQLite::Transaction snapshot(reader->db());
+    auto counts = [&](const char* sql, bool tlp_key) {
+      std::vector<Stats::Count> out;
+      Use stmt(reader->Prepare(sql));
+      while (stmt->executeStep()) {
+        out.push_back(Stats::Count{
+            .key = tlp_key ? TlpKey(stmt->getColumn(0).getInt64()) : stmt->getColumn(0).getString(),
+            .objects = stmt->getColumn(1).getInt64(),
+            .versions = stmt->getColumn(2).getInt64()});
+      }
+      return out;
+    };
+    Stats stats;
+    const auto total = counts("SELECT '', COUNT(DISTINCT id), COUNT(*) FROM objects", false);
+    stats.objects = total.at(0).objects;
+    stats.versions = total.at(0).versions;
+    stats.by_type =
+        counts("SELECT type, COUNT(DISTINCT id), COUNT(*) FROM objects GROUP BY type ORDER BY type",
+               false);
+    stats.by_collection = counts(
+        "SELECT c.id, COUNT(DISTINCT o.id), COUNT(o.first_added) FROM collections c"
+        " LEFT JOIN collection_objects m ON m.collection = c.num"
+        " LEFT JOIN objects o ON o.first_added = m.object GROUP BY c.num ORDER BY c.id",
+        false);
+    // SQLite takes a bare column next to MAX() from the row holding the maximum: `tlp` is
+    // that of each id's latest version. `versions` counts every version of those ids.
+    stats.by_tlp = counts(
+        "SELECT tlp, COUNT(*), SUM(n) FROM"
+        " (SELECT tlp, MAX(version), COUNT(*) AS n FROM objects GROUP BY id)"
+        " GROUP BY tlp ORDER BY tlp",
+        true);
+    snapshot.commit();
+    return stats;
+  });
+}
+
+// --- audit and metadata ---------------------------------------------------------------------
+
+absl::Status SqliteStore::DoAppendAudit(std::span<const AuditRecord> records) {
+  std::lock_guard lock(write_mu_);
+  return Guard("append audit", [&]() -> absl::Status {
+    SQLite::Transaction txn(writer_->db(), SQLite::TransactionBehavior::IMMEDIATE);
+    for (const AuditRecord& a : records) writer_->InsertAudit(a);
+    txn.commit();
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::vector<AuditRecord>> SqliteStore::DoReadAudit(std::string_view object_id) {
+  return Guard("read audit", [&]() -> absl::StatusOr<std::vector<AuditRecord>> {
+    auto reader = readers_->Acquire();
+    constexpr const char* kSelect =
+        "SELECT time, principal, organisation, channel, object_id, version, redacted FROM audit";
+    Use stmt(reader->Prepare(object_id.empty()
+                                 ? absl::StrCat(kSelect, " ORDER BY seq")
+                                 : absl::StrCat(kSelect, " WHERE object_id = ? ORDER BY seq")));
+    if (!object_id.empty()) stmt->bind(1, std::string(object_id));
+    std::vector<AuditRecord> out;
+    while (stmt->executeStep()) {
+      out.push_back(AuditRecord{.time = stmt->getColumn(0).getInt64(),
+                                .principal = stmt->getColumn(1).getString(),
+                                .organisation = stmt->getColumn(2).getString(),
+                                .channel = stmt->getColumn(3).getString(),
+                                .object_id = stmt->getColumn(4).getString(),
+                                .version = stmt->getColumn(5).getInt64(),
+                                .redacted = stmt->getColumn(6).getInt() != 0});
+    }
+    return out;
+  });
+}
+
+absl::StatusOr<std::optional<std::string>> SqliteStore::DoGetMeta(std::string_view key) {
+  return Guard("get meta", [&]() -> absl::StatusOr<std::optional<std::string>> {
+    auto reader = readers_->Acquire();
+    Use stmt(reader->Prepare("SELECT value FROM meta WHERE key = ?"));
+    stmt->bind(1, std::string(key));
+    if (!stmt->executeStep()) return std::nullopt;
+    return stmt->getColumn(0).getString();
+  });
+}
+
+absl::Status SqliteStore::DoSetMeta(std::string_view key, std::string_view value) {
+  std::lock_guard lock(write_mu_);
+  return Guard("set meta", [&]() -> absl::Status {
+    writer_->SetMeta(std::string(key), std::string(value));
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace kongsi::store::sqlite

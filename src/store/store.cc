@@ -1,0 +1,125 @@
+// The backend-independent half of the Store: argument checks shared by every backend, so each
+// backend's Do* methods may assume well-formed input (DESIGN.md section 9, non-virtual public
+// interface).
+#include "store/store.h"
+
+#include "absl/strings/str_cat.h"
+#include "store/sqlite/sqlite_store.h"
+#include "util/status.h"
+#include "util/uuid.h"
+
+namespace kongsi::store {
+namespace {
+
+// The fields without which a record cannot be stored or served again.
+absl::Status CheckRecord(const ObjectRecord& r, size_t index) {
+  auto bad = [&](std::string_view what) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("object ", index, r.id.empty() ? "" : absl::StrCat(" (", r.id, ")"), ": ",
+                     std::string(what)));
+  };
+  if (r.id.empty()) return bad("empty id");
+  if (r.type.empty()) return bad("empty type");
+  if (r.body.empty()) return bad("empty body");
+  if (r.content_hash.empty()) return bad("empty content hash");
+  for (const ObservableValue& v : r.values) {
+    if (v.kind.empty() || v.value.empty()) return bad("observable value with empty kind or value");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::string_view ProvenanceKindName(Provenance::Kind kind) {
+  switch (kind) {
+    case Provenance::Kind::kLocal:
+      return "local";
+    case Provenance::Kind::kFile:
+      return "file";
+    case Provenance::Kind::kPeer:
+      return "peer";
+  }
+  return "local";
+}
+
+Store::~Store() = default;
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreConfig& config) {
+  const util::Clock& clock = config.clock != nullptr ? *config.clock : util::SystemClock::Get();
+  if (config.backend == "sqlite") return sqlite::SqliteStore::Open(config.path, clock);
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown store backend \"", config.backend, "\" (known: sqlite)"));
+}
+
+absl::Status Store::CreateCollection(const Collection& collection) {
+  if (!util::ParseUuid(collection.id)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("collection id \"", collection.id, "\" is not a UUID"));
+  }
+  if (collection.title.empty()) {
+    return absl::InvalidArgumentError("collection title must not be empty");
+  }
+  return DoCreateCollection(collection);
+}
+
+absl::StatusOr<std::vector<Collection>> Store::ListCollections() { return DoListCollections(); }
+
+absl::StatusOr<Collection> Store::GetCollection(std::string_view id) {
+  if (id.empty()) return absl::InvalidArgumentError("empty collection id");
+  KONGSI_ASSIGN_OR_RETURN(std::optional<Collection> found, DoGetCollection(id));
+  if (!found) {
+    return absl::NotFoundError(absl::StrCat("collection ", std::string(id), " not found"));
+  }
+  return *std::move(found);
+}
+
+absl::StatusOr<std::vector<PutOutcome>> Store::Put(std::string_view collection_id,
+                                                   std::span<const ObjectRecord> objects) {
+  // Every record is checked before anything is written: a bad record fails the whole call.
+  for (size_t i = 0; i < objects.size(); ++i) KONGSI_RETURN_IF_ERROR(CheckRecord(objects[i], i));
+  if (!collection_id.empty()) KONGSI_RETURN_IF_ERROR(GetCollection(collection_id).status());
+  if (objects.empty()) return std::vector<PutOutcome>{};
+  return DoPut(collection_id, objects);
+}
+
+absl::Status Store::Scan(const ObjectQuery& query,
+                         const std::function<bool(const StoredObject&)>& fn) {
+  if (!fn) return absl::InvalidArgumentError("scan without a callback");
+  if (!query.collection_id.empty()) {
+    KONGSI_RETURN_IF_ERROR(GetCollection(query.collection_id).status());
+  }
+  return DoScan(query, fn);
+}
+
+absl::StatusOr<std::vector<ValueHit>> Store::LookupValue(std::string_view value) {
+  if (value.empty()) return absl::InvalidArgumentError("empty value");
+  return DoLookupValue(value);
+}
+
+absl::StatusOr<Stats> Store::GetStats() { return DoGetStats(); }
+
+absl::Status Store::AppendAudit(std::span<const AuditRecord> records) {
+  for (const AuditRecord& r : records) {
+    if (r.object_id.empty() || r.channel.empty()) {
+      return absl::InvalidArgumentError("audit record without object id or channel");
+    }
+  }
+  if (records.empty()) return absl::OkStatus();
+  return DoAppendAudit(records);
+}
+
+absl::StatusOr<std::vector<AuditRecord>> Store::ReadAudit(std::string_view object_id) {
+  return DoReadAudit(object_id);
+}
+
+absl::StatusOr<std::optional<std::string>> Store::GetMeta(std::string_view key) {
+  if (key.empty()) return absl::InvalidArgumentError("empty metadata key");
+  return DoGetMeta(key);
+}
+
+absl::Status Store::SetMeta(std::string_view key, std::string_view value) {
+  if (key.empty()) return absl::InvalidArgumentError("empty metadata key");
+  return DoSetMeta(key, value);
+}
+
+}  // namespace kongsi::store
