@@ -2,26 +2,32 @@
 // records -> store. Objects are accepted or rejected one by one (as TAXII does); with
 // `atomic`, nothing is stored unless every object of every document is valid.
 //
-// Durability (DESIGN.md invariant 2): each document (bundle, file) is stored in one store
-// transaction, so a crash never leaves half a bundle; JSON-lines documents are stored in
-// batches of `batch_size` lines, each a transaction. Counts are final only after Finish().
+// Two stages run in parallel: a worker thread reads, validates and builds records (the CPU
+// work), while the calling thread writes them to the store in batches. Durability
+// (DESIGN.md invariant 2): each document (bundle, file) is written in one store transaction,
+// streamed in batches and committed at its end, so a crash never leaves half a bundle
+// visible; JSON-lines documents (independent lines) are committed every `batch_size` lines;
+// with `atomic`, all documents share one transaction committed by Finish().
 //
-// Not thread-safe: one Ingester per thread (it owns a DocumentReader).
+// Not thread-safe: one Ingester per thread.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "stix/finding.h"
-#include "stix/reader.h"
-#include "stix/validate.h"
 #include "store/store.h"
 
 namespace kongsi::ingest {
+
+namespace detail {
+struct Batch;  // records handed from the validating worker to the store (ingester.cc)
+}  // namespace detail
 
 struct IngestOptions {
   std::string collection_id;  // empty: stored in no collection
@@ -46,31 +52,34 @@ struct IngestReport {
 class Ingester {
  public:
   Ingester(store::Store& store, IngestOptions options);
+  ~Ingester();
 
   // Ingests one document. `provenance` records where it came from. Per-object problems go
-  // into `report`; a returned error means the document could not be read at all (syntax
-  // error: InvalidArgument with line and column) or the store failed (then nothing of this
-  // document is stored).
+  // into `report`. A returned error means nothing of this document is stored: the document
+  // could not be read (syntax error: InvalidArgument with line and column) or the store
+  // failed. Counts of stored objects are final when the call returns (atomic: at Finish).
   absl::Status IngestDocument(std::string_view text, const store::Provenance& provenance,
                               IngestReport& report);
 
-  // Stores what is pending (atomic mode: everything, unless something was rejected).
+  // Ends the run. Atomic mode: commits everything, or nothing if anything was rejected.
   absl::Status Finish(IngestReport& report);
 
-  // Called after each stored batch, for progress display.
+  // Called after each stored batch, for progress display (on the calling thread).
   void set_progress(std::function<void(const IngestReport&)> progress) {
     progress_ = std::move(progress);
   }
 
  private:
-  absl::Status Flush(IngestReport& report);
+  absl::Status Store(detail::Batch& batch, IngestReport& report);
+  absl::Status EnsureTransaction();
+  absl::Status CommitTransaction();
 
   store::Store& store_;
   IngestOptions options_;
-  stix::DocumentReader reader_;
-  stix::Validator validator_;
-  std::vector<store::ObjectRecord> pending_;
-  std::vector<std::string> pending_names_;
+  std::unique_ptr<store::WriteTransaction> txn_;
+  // Outcomes of the open transaction, applied to the report only once it commits.
+  int64_t pending_accepted_ = 0;
+  int64_t pending_unchanged_ = 0;
   std::function<void(const IngestReport&)> progress_;
 };
 

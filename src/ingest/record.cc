@@ -25,7 +25,7 @@ std::string StringOf(simdjson::dom::object obj, std::string_view name) {
 
 }  // namespace
 
-store::ObjectRecord BuildRecord(simdjson::dom::element element,
+store::ObjectRecord BuildRecord(simdjson::dom::element element, std::string_view raw,
                                 const store::Provenance& provenance) {
   simdjson::dom::object obj = element;
   store::ObjectRecord r;
@@ -48,7 +48,7 @@ store::ObjectRecord BuildRecord(simdjson::dom::element element,
     r.valid_until = TimestampOf(obj, "valid_until");
   }
   r.provenance = provenance;
-  r.body = stix::Minify(element);
+  r.body = raw.empty() ? stix::Minify(element) : stix::MinifyText(raw);
   r.content_hash = stix::ContentHash(element);
   stix::ExtractObservableValues(element, r.values);
   return r;

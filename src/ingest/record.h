@@ -8,7 +8,10 @@
 
 namespace kongsi::ingest {
 
-// Expects an object that passed validation (id, type and timestamps are well-formed).
-store::ObjectRecord BuildRecord(simdjson::dom::element object, const store::Provenance& provenance);
+// Expects an object that passed validation (id, type and timestamps are well-formed). `raw`
+// is the object's own JSON text when known: the body is then that text minified, exactly as
+// received; otherwise the body is re-serialised from the DOM.
+store::ObjectRecord BuildRecord(simdjson::dom::element object, std::string_view raw,
+                                const store::Provenance& provenance);
 
 }  // namespace kongsi::ingest

@@ -14,45 +14,50 @@ namespace {
 using simdjson::dom::element;
 using simdjson::dom::element_type;
 
-// Appends `s` as a JSON string literal (escaping quotes, backslashes and control characters).
+// Appends `s` as a JSON string literal: quotes, backslashes and control characters escaped,
+// everything else copied in runs.
 void AppendJsonString(std::string_view s, std::string& out) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
+  size_t run = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto u = static_cast<unsigned char>(s[i]);
+    if (u >= 0x20 && u != '"' && u != '\\') continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
+    if (u == '"' || u == '\\') {
       out.push_back('\\');
-      out.push_back(c);
-    } else if (u < 0x20) {
+      out.push_back(static_cast<char>(u));
+    } else {
       out += "\\u00";
       out.push_back(kHex[u >> 4]);
       out.push_back(kHex[u & 0xF]);
-    } else {
-      out.push_back(c);
     }
   }
+  out.append(s.data() + run, s.size() - run);
   out.push_back('"');
 }
 
-void AppendCanonical(element e, std::string& out) {
+using Member = std::pair<std::string_view, element>;
+
+// `scratch` holds the members of the objects being serialised, one frame per nesting level,
+// so no allocation happens per object once it has grown.
+void AppendCanonical(element e, std::string& out, std::vector<Member>& scratch) {
   switch (e.type()) {
     case element_type::OBJECT: {
-      simdjson::dom::object obj = e;
-      std::vector<std::pair<std::string_view, element>> fields;
-      fields.reserve(obj.size());
-      for (auto field : obj) fields.emplace_back(field.key, field.value);
-      std::sort(fields.begin(), fields.end(),
-                [](const auto& a, const auto& b) { return a.first < b.first; });
+      const size_t frame = scratch.size();
+      for (auto field : simdjson::dom::object(e)) scratch.emplace_back(field.key, field.value);
+      std::sort(scratch.begin() + static_cast<std::ptrdiff_t>(frame), scratch.end(),
+                [](const Member& a, const Member& b) { return a.first < b.first; });
       out.push_back('{');
-      bool first = true;
-      for (const auto& [key, value] : fields) {
-        if (!first) out.push_back(',');
-        first = false;
-        AppendJsonString(key, out);
+      for (size_t i = frame; i < scratch.size(); ++i) {
+        if (i != frame) out.push_back(',');
+        AppendJsonString(scratch[i].first, out);
         out.push_back(':');
-        AppendCanonical(value, out);
+        AppendCanonical(scratch[i].second, out, scratch);
       }
       out.push_back('}');
+      scratch.resize(frame);
       return;
     }
     case element_type::ARRAY: {
@@ -61,12 +66,21 @@ void AppendCanonical(element e, std::string& out) {
       for (element item : simdjson::dom::array(e)) {
         if (!first) out.push_back(',');
         first = false;
-        AppendCanonical(item, out);
+        AppendCanonical(item, out, scratch);
       }
       out.push_back(']');
       return;
     }
-    default:
+    case element_type::STRING:
+      AppendJsonString(std::string_view(e), out);
+      return;
+    case element_type::BOOL:
+      out += bool(e) ? "true" : "false";
+      return;
+    case element_type::NULL_VALUE:
+      out += "null";
+      return;
+    default:  // numbers: simdjson's own shortest form, the same for the same input number
       out += simdjson::minify(e);
       return;
   }
@@ -76,14 +90,30 @@ void AppendCanonical(element e, std::string& out) {
 
 std::string Minify(element e) { return simdjson::minify(e); }
 
+std::string MinifyText(std::string_view raw) {
+  std::string out(raw.size(), '\0');
+  size_t length = 0;
+  if (simdjson::minify(raw.data(), raw.size(), out.data(), length) != simdjson::SUCCESS) {
+    return std::string(raw);  // unreachable for valid JSON; never lose the body
+  }
+  out.resize(length);
+  return out;
+}
+
 std::string CanonicalJson(element e) {
   std::string out;
-  AppendCanonical(e, out);
+  std::vector<Member> scratch;
+  AppendCanonical(e, out, scratch);
   return out;
 }
 
 std::string ContentHash(element e) {
-  const std::string canonical = CanonicalJson(e);
+  // Per-thread buffers: ingest hashes every object, and reusing them avoids two allocations
+  // per object.
+  thread_local std::string canonical;
+  thread_local std::vector<Member> scratch;
+  canonical.clear();
+  AppendCanonical(e, canonical, scratch);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_Digest(canonical.data(), canonical.size(), digest, &len, EVP_sha256(), nullptr);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "simdjson.h"
 
@@ -12,6 +13,10 @@ namespace kongsi::stix {
 
 // Minified JSON of `element`, keys in their input order.
 std::string Minify(simdjson::dom::element element);
+
+// The same from the object's original text, byte for byte except for white space between
+// tokens (strings and numbers keep their exact spelling). `raw` must be valid JSON.
+std::string MinifyText(std::string_view raw);
 
 // SHA-256 (32 raw bytes) of the canonical form: keys sorted by their bytes, no white space.
 std::string ContentHash(simdjson::dom::element element);

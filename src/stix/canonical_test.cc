@@ -28,7 +28,13 @@ TEST(Canonical, HashIgnoresKeyOrderAndWhitespace) {
 
 TEST(Canonical, EscapesKeys) {
   simdjson::dom::parser parser;
-  EXPECT_EQ(CanonicalJson(Parse(parser, R"({"q\"k":"v\n"})")), R"({"q\"k":"v\n"})");
+  // Quotes and backslashes are escaped with a backslash, control characters as \u00XX.
+  EXPECT_EQ(CanonicalJson(Parse(parser, R"({"q\"k":"v\n\\"})")), R"({"q\"k":"v\u000a\\"})");
+}
+
+TEST(Canonical, MinifyTextKeepsTheReceivedSpelling) {
+  EXPECT_EQ(MinifyText("{ \"a\" : \"caf\\u00e9 x\" ,\n \"n\": 1.50E+2 }"),
+            R"({"a":"caf\u00e9 x","n":1.50E+2})");
 }
 
 }  // namespace

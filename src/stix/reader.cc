@@ -45,10 +45,11 @@ struct DocumentReader::Impl {
 
   // Walks one parsed document (bundle, object or array). `line` is the JSON-lines line
   // number, 0 for a whole document.
-  bool Walk(element root, size_t line, const std::function<bool(const InputObject&)>& fn,
-            ReadSummary& summary, bool& stop);
+  bool Walk(element root, size_t line, std::string_view text,
+            const std::function<bool(const InputObject&)>& fn, ReadSummary& summary, bool& stop);
   bool Emit(element value, std::string pointer, size_t line, bool bundle_is_20,
-            const std::function<bool(const InputObject&)>& fn, ReadSummary& summary);
+            const std::function<bool(const InputObject&)>& fn, ReadSummary& summary,
+            std::string_view raw = {});
   // The bundle fast path: envelope and objects parsed one by one (bundle_split.h). Returns
   // nullopt when the text is not a splittable bundle (the caller parses it whole).
   std::optional<absl::Status> ReadSplitBundle(std::string_view text,
@@ -88,7 +89,9 @@ std::optional<absl::Status> DocumentReader::Impl::ReadSplitBundle(
     const simdjson::error_code code =
         parser.parse(split.objects[i].data(), split.objects[i].size()).get(object);
     if (code != simdjson::SUCCESS) return SyntaxError(text, code, 0);
-    if (!Emit(object, util::StrCat("/objects/", i), 0, is_20, fn, summary)) break;
+    if (!Emit(object, util::StrCat("/objects/", i), 0, is_20, fn, summary, split.objects[i])) {
+      break;
+    }
   }
   return absl::OkStatus();
 }
@@ -96,8 +99,9 @@ std::optional<absl::Status> DocumentReader::Impl::ReadSplitBundle(
 bool DocumentReader::Impl::Emit(element value, std::string pointer, size_t line,
                                 bool bundle_is_20,
                                 const std::function<bool(const InputObject&)>& fn,
-                                ReadSummary& summary) {
+                                ReadSummary& summary, std::string_view raw) {
   InputObject input;
+  input.raw = raw;
   input.index = summary.objects++;
   input.pointer = std::move(pointer);
   input.line = line;
@@ -125,6 +129,7 @@ bool DocumentReader::Impl::Emit(element value, std::string pointer, size_t line,
       return true;  // cannot happen: UpgradeObjectTo21 produces valid JSON
     }
     input.element = upgraded_element;
+    input.raw = *upgraded;
     input.upgraded_from_20 = true;
     ++summary.upgraded;
   } else {
@@ -133,7 +138,7 @@ bool DocumentReader::Impl::Emit(element value, std::string pointer, size_t line,
   return fn(input);
 }
 
-bool DocumentReader::Impl::Walk(element root, size_t line,
+bool DocumentReader::Impl::Walk(element root, size_t line, std::string_view text,
                                 const std::function<bool(const InputObject&)>& fn,
                                 ReadSummary& summary, bool& stop) {
   if (root.type() == element_type::ARRAY) {
@@ -167,7 +172,7 @@ bool DocumentReader::Impl::Walk(element root, size_t line,
   // A whole document that is one object without a "type" is not STIX at all (a JSON-lines
   // line like that is reported as an invalid object instead).
   if (line == 0 && root["type"].error() != simdjson::SUCCESS) return false;
-  if (!Emit(root, "", line, false, fn, summary)) stop = true;
+  if (!Emit(root, "", line, false, fn, summary, text)) stop = true;
   return true;
 }
 
@@ -191,7 +196,7 @@ absl::Status DocumentReader::Read(std::string_view text,
   element root;
   const simdjson::error_code whole = impl_->parser.parse(text.data(), text.size()).get(root);
   if (whole == simdjson::SUCCESS) {
-    if (!impl_->Walk(root, 0, fn, summary, stop)) {
+    if (!impl_->Walk(root, 0, text, fn, summary, stop)) {
       return absl::InvalidArgumentError(
           "not STIX: expected a bundle, a STIX object (with \"type\") or a list of objects");
     }
@@ -229,7 +234,7 @@ absl::Status DocumentReader::Read(std::string_view text,
                                                   line_number, 0});
       continue;
     }
-    if (!impl_->Walk(doc, line_number, fn, summary, stop)) {
+    if (!impl_->Walk(doc, line_number, line, fn, summary, stop)) {
       summary.document_findings.push_back(Finding{
           Severity::kError, util::StrCat("line ", line_number), "", "not-an-object",
           "each line must be a STIX object or bundle", line_number, 0});

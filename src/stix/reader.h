@@ -29,6 +29,8 @@ struct InputObject {
   size_t line = 0;                 // JSON lines: the line number; 0 for a whole document
   size_t index = 0;                // position among the input's objects, from 0
   bool upgraded_from_20 = false;   // the element is the 2.1 upgrade of a 2.0 object
+  std::string_view raw;            // the object's own text when known (bundle objects, JSON
+                                   // lines, single documents); empty otherwise
 };
 
 struct ReadSummary {

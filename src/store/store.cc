@@ -73,13 +73,47 @@ absl::StatusOr<Collection> Store::GetCollection(std::string_view id) {
   return *std::move(found);
 }
 
+WriteTransaction::~WriteTransaction() = default;
+
+absl::StatusOr<std::vector<PutOutcome>> WriteTransaction::Add(
+    std::span<const ObjectRecord> objects) {
+  if (dead_) return absl::FailedPreconditionError("write transaction already ended");
+  // Every record is checked before anything is written: a bad record fails the whole batch,
+  // and like any failed Add it ends the transaction (the caller's batch is incomplete).
+  for (size_t i = 0; i < objects.size(); ++i) {
+    if (absl::Status status = CheckRecord(objects[i], i); !status.ok()) {
+      dead_ = true;
+      return status;
+    }
+  }
+  if (objects.empty()) return std::vector<PutOutcome>{};
+  auto outcomes = DoAdd(objects);
+  if (!outcomes.ok()) dead_ = true;
+  return outcomes;
+}
+
+absl::Status WriteTransaction::Commit() {
+  if (dead_) return absl::FailedPreconditionError("write transaction already ended");
+  dead_ = true;
+  return DoCommit();
+}
+
+absl::StatusOr<std::unique_ptr<WriteTransaction>> Store::BeginWrite(
+    std::string_view collection_id) {
+  if (!collection_id.empty()) KONGSI_RETURN_IF_ERROR(GetCollection(collection_id).status());
+  return DoBeginWrite(collection_id);
+}
+
 absl::StatusOr<std::vector<PutOutcome>> Store::Put(std::string_view collection_id,
                                                    std::span<const ObjectRecord> objects) {
-  // Every record is checked before anything is written: a bad record fails the whole call.
-  for (size_t i = 0; i < objects.size(); ++i) KONGSI_RETURN_IF_ERROR(CheckRecord(objects[i], i));
-  if (!collection_id.empty()) KONGSI_RETURN_IF_ERROR(GetCollection(collection_id).status());
-  if (objects.empty()) return std::vector<PutOutcome>{};
-  return DoPut(collection_id, objects);
+  if (objects.empty()) {
+    if (!collection_id.empty()) KONGSI_RETURN_IF_ERROR(GetCollection(collection_id).status());
+    return std::vector<PutOutcome>{};
+  }
+  KONGSI_ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> txn, BeginWrite(collection_id));
+  KONGSI_ASSIGN_OR_RETURN(std::vector<PutOutcome> outcomes, txn->Add(objects));
+  KONGSI_RETURN_IF_ERROR(txn->Commit());
+  return outcomes;
 }
 
 absl::Status Store::Scan(const ObjectQuery& query,

@@ -7,7 +7,8 @@
 //    (or `created`, or kNoVersion for objects with neither, such as most SCOs);
 //  * versions are immutable: the same version again is `kUnchanged`; a different body under
 //    the same (id, version) is `kConflict` and the stored body is kept;
-//  * `Put` is one transaction, durable (committed) when it returns OK;
+//  * `Put` is one transaction, durable (committed) when it returns OK; a WriteTransaction
+//    spreads one transaction over several batches (a large bundle, streamed);
 //  * in a collection, `date_added` is strictly increasing, so TAXII `added_after` paging
 //    never skips or repeats an object.
 //
@@ -138,6 +139,37 @@ struct StoreConfig {
   const util::Clock* clock = nullptr;  // nullptr: system clock
 };
 
+// A write transaction that spans several batches: what Add() stores becomes visible to
+// readers only at Commit(), all together; destroying it without Commit() (or after a failed
+// Add) rolls everything back. It holds the store's write lock for its whole life, so other
+// writers wait: keep it short, and never write to the same store through another path from
+// the thread that holds it (that would wait for itself). Must not outlive its Store.
+// Not thread-safe: one thread drives a transaction.
+class WriteTransaction {
+ public:
+  virtual ~WriteTransaction();
+  WriteTransaction(const WriteTransaction&) = delete;
+  WriteTransaction& operator=(const WriteTransaction&) = delete;
+
+  // Same per-object semantics as Store::Put (outcomes in input order, duplicates across
+  // batches behave as if put one after the other). InvalidArgument for a bad record (nothing
+  // of the batch is stored); after any error the transaction is dead and will roll back.
+  absl::StatusOr<std::vector<PutOutcome>> Add(std::span<const ObjectRecord> objects);
+
+  // Makes everything added durable and visible. FailedPrecondition after a failed Add or a
+  // second Commit.
+  absl::Status Commit();
+
+ protected:
+  WriteTransaction() = default;
+
+ private:
+  virtual absl::StatusOr<std::vector<PutOutcome>> DoAdd(std::span<const ObjectRecord> objects) = 0;
+  virtual absl::Status DoCommit() = 0;
+
+  bool dead_ = false;  // committed, or an Add failed
+};
+
 class Store {
  public:
   virtual ~Store();
@@ -160,6 +192,11 @@ class Store {
   // order. Durable when OK is returned; on error nothing of the call is stored.
   absl::StatusOr<std::vector<PutOutcome>> Put(std::string_view collection_id,
                                               std::span<const ObjectRecord> objects);
+
+  // Opens a write transaction whose objects join `collection_id` (empty: none); Put is
+  // BeginWrite + Add + Commit. NotFound for an unknown collection; Unavailable when the
+  // write lock cannot be had (another process holds it for longer than the busy timeout).
+  absl::StatusOr<std::unique_ptr<WriteTransaction>> BeginWrite(std::string_view collection_id);
 
   // Objects matching `query`, ordered by date_added (collection) or by first ingest.
   // `fn` returns false to stop early.
@@ -188,8 +225,8 @@ class Store {
   virtual absl::Status DoCreateCollection(const Collection& collection) = 0;
   virtual absl::StatusOr<std::vector<Collection>> DoListCollections() = 0;
   virtual absl::StatusOr<std::optional<Collection>> DoGetCollection(std::string_view id) = 0;
-  virtual absl::StatusOr<std::vector<PutOutcome>> DoPut(std::string_view collection_id,
-                                                        std::span<const ObjectRecord> objects) = 0;
+  virtual absl::StatusOr<std::unique_ptr<WriteTransaction>> DoBeginWrite(
+      std::string_view collection_id) = 0;
   virtual absl::Status DoScan(const ObjectQuery& query,
                               const std::function<bool(const StoredObject&)>& fn) = 0;
   virtual absl::StatusOr<std::vector<ValueHit>> DoLookupValue(std::string_view value) = 0;

@@ -823,6 +823,52 @@ TEST_P(StoreConformanceTest, ConcurrentPutsKeepDateAddedUniqueAndIncreasing) {
   for (size_t i = 1; i < rows.size(); ++i) EXPECT_GT(rows[i].date_added, rows[i - 1].date_added);
 }
 
+// --- write transactions -----------------------------------------------------------------
+
+TEST_P(StoreConformanceTest, TransactionIsInvisibleUntilCommitThenAllAtOnce) {
+  MakeCollection(kCollectionA);
+  auto txn = store_->BeginWrite(kCollectionA);
+  ASSERT_TRUE(txn.ok()) << txn.status();
+  ASSERT_TRUE((*txn)->Add(std::vector<ObjectRecord>{Obj(Id(1), kT0), Obj(Id(2), kT0)}).ok());
+  // A duplicate across batches behaves as if put one after the other.
+  auto second = (*txn)->Add(std::vector<ObjectRecord>{Obj(Id(3), kT0), Obj(Id(1), kT0)});
+  ASSERT_TRUE(second.ok());
+  EXPECT_THAT(*second, ElementsAre(PutOutcome::kAdded, PutOutcome::kUnchanged));
+  EXPECT_THAT(Keys({}), IsEmpty());  // readers see nothing yet
+  ASSERT_TRUE((*txn)->Commit().ok());
+  EXPECT_THAT(Keys({.collection_id = kCollectionA}),
+              ElementsAre(Key(Id(1), kT0), Key(Id(2), kT0), Key(Id(3), kT0)));
+  EXPECT_TRUE(absl::IsFailedPrecondition((*txn)->Commit()));
+}
+
+TEST_P(StoreConformanceTest, TransactionWithoutCommitStoresNothing) {
+  MakeCollection(kCollectionA);
+  {
+    auto txn = store_->BeginWrite(kCollectionA);
+    ASSERT_TRUE(txn.ok());
+    ASSERT_TRUE((*txn)->Add(std::vector<ObjectRecord>{Obj(Id(1), kT0)}).ok());
+  }
+  EXPECT_THAT(Keys({}), IsEmpty());
+  // The write lock was released: a later Put works.
+  EXPECT_THAT(MustPut(kCollectionA, {Obj(Id(2), kT0)}), ElementsAre(PutOutcome::kAdded));
+}
+
+TEST_P(StoreConformanceTest, FailedAddEndsTheTransaction) {
+  auto txn = store_->BeginWrite("");
+  ASSERT_TRUE(txn.ok());
+  ASSERT_TRUE((*txn)->Add(std::vector<ObjectRecord>{Obj(Id(1), kT0)}).ok());
+  ObjectRecord bad = Obj(Id(2), kT0);
+  bad.body.clear();
+  EXPECT_TRUE(absl::IsInvalidArgument((*txn)->Add(std::vector<ObjectRecord>{bad}).status()));
+  EXPECT_TRUE(absl::IsFailedPrecondition((*txn)->Commit()));
+  txn->reset();
+  EXPECT_THAT(Keys({}), IsEmpty());
+}
+
+TEST_P(StoreConformanceTest, BeginWriteOnUnknownCollectionIsNotFound) {
+  EXPECT_TRUE(absl::IsNotFound(store_->BeginWrite(kUnknownCollection).status()));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreConformanceTest, ::testing::Values(SqliteBackend()),
                          [](const ::testing::TestParamInfo<BackendParam>& info) {
                            return info.param.name;

@@ -149,87 +149,121 @@ absl::StatusOr<std::optional<Collection>> SqliteStore::DoGetCollection(std::stri
 
 // --- objects --------------------------------------------------------------------------------
 
-absl::StatusOr<std::vector<PutOutcome>> SqliteStore::DoPut(std::string_view collection_id,
-                                                           std::span<const ObjectRecord> objects) {
-  std::lock_guard lock(write_mu_);
-  return Guard("put", [&]() -> absl::StatusOr<std::vector<PutOutcome>> {
-    detail::Writer& w = *writer_;
-    // IMMEDIATE takes the write lock now, so what is read below (last_date_added, the
-    // greatest first_added) cannot change under us, even from another process.
-    SQLite::Transaction txn(w.db(), SQLite::TransactionBehavior::IMMEDIATE);
-    int64_t collection = 0;  // 0: no collection
-    Timestamp last_date_added = 0;
-    if (!collection_id.empty()) {
-      const auto found = w.FindCollection(std::string(collection_id));
-      if (!found) {
-        return absl::NotFoundError(
-            absl::StrCat("collection ", std::string(collection_id), " not found"));
-      }
-      std::tie(collection, last_date_added) = *found;
-    }
-    const Timestamp initial_last_date_added = last_date_added;
-    const Timestamp now = clock().Now();
-    // first_added is strictly increasing like date_added: keys double as first-ingest order.
-    int64_t next_key = std::max(now, w.MaxFirstAdded().value_or(now - 1) + 1);
-    const int64_t first_key = next_key;  // keys from here on were assigned by this Put
+// One transaction over several Add() batches. Holds the write mutex from Begin to the end of
+// its life; the SQLite transaction rolls back in its destructor unless committed.
+class SqliteWriteTransaction final : public WriteTransaction {
+ public:
+  SqliteWriteTransaction(std::mutex& mu, detail::Writer& writer, const util::Clock& clock)
+      : lock_(mu), w_(writer), clock_(clock) {}
 
-    std::vector<PutOutcome> outcomes;
-    outcomes.reserve(objects.size());
-    std::vector<NewMember> members;
-    std::vector<NewValue> values;
-    std::vector<const std::string*> added_ids;
-    for (size_t start = 0; start < objects.size(); start += kChunk) {
-      const auto chunk = objects.subspan(start, std::min(kChunk, objects.size() - start));
-      const int64_t base = next_key;
-      next_key += static_cast<int64_t>(chunk.size());  // keys of skipped rows stay unused
-      // Fresh ingest inserts whole chunks; only a chunk with a skipped row needs lookups.
-      const bool all_inserted = w.InsertObjects(chunk, base) == chunk.size();
-      added_ids.clear();
-      for (size_t i = 0; i < chunk.size(); ++i) {
-        const ObjectRecord& r = chunk[i];
-        int64_t key = base + static_cast<int64_t>(i);
-        PutOutcome outcome = PutOutcome::kAdded;
-        if (!all_inserted) {
-          KONGSI_ASSIGN_OR_RETURN(const auto stored, w.FindVersion(r));
-          if (stored.first != key) {  // stored before this row, by an earlier Put or row
-            key = stored.first;
-            outcome =
-                stored.second == r.content_hash ? PutOutcome::kUnchanged : PutOutcome::kConflict;
+  // Takes SQLite's write lock and reads the per-transaction state.
+  absl::Status Begin(std::string_view collection_id) {
+    return Guard("begin write", [&]() -> absl::Status {
+      // IMMEDIATE takes the write lock now, so what is read below (last_date_added, the
+      // greatest first_added) cannot change under us, even from another process.
+      txn_.emplace(w_.db(), SQLite::TransactionBehavior::IMMEDIATE);
+      if (!collection_id.empty()) {
+        const auto found = w_.FindCollection(std::string(collection_id));
+        if (!found) {
+          return absl::NotFoundError(
+              absl::StrCat("collection ", std::string(collection_id), " not found"));
+        }
+        std::tie(collection_, last_date_added_) = *found;
+      }
+      initial_last_date_added_ = last_date_added_;
+      const Timestamp now = clock_.Now();
+      // first_added is strictly increasing like date_added: keys double as ingest order.
+      next_key_ = std::max(now, w_.MaxFirstAdded().value_or(now - 1) + 1);
+      first_key_ = next_key_;  // keys from here on were assigned by this transaction
+      return absl::OkStatus();
+    });
+  }
+
+ private:
+  absl::StatusOr<std::vector<PutOutcome>> DoAdd(std::span<const ObjectRecord> objects) override {
+    return Guard("put", [&]() -> absl::StatusOr<std::vector<PutOutcome>> {
+      const Timestamp now = clock_.Now();
+      std::vector<PutOutcome> outcomes;
+      outcomes.reserve(objects.size());
+      std::vector<NewMember> members;
+      std::vector<NewValue> values;
+      std::vector<const std::string*> added_ids;
+      for (size_t start = 0; start < objects.size(); start += kChunk) {
+        const auto chunk = objects.subspan(start, std::min(kChunk, objects.size() - start));
+        const int64_t base = next_key_;
+        next_key_ += static_cast<int64_t>(chunk.size());  // keys of skipped rows stay unused
+        // Fresh ingest inserts whole chunks; only a chunk with a skipped row needs lookups.
+        const bool all_inserted = w_.InsertObjects(chunk, base) == chunk.size();
+        added_ids.clear();
+        for (size_t i = 0; i < chunk.size(); ++i) {
+          const ObjectRecord& r = chunk[i];
+          int64_t key = base + static_cast<int64_t>(i);
+          PutOutcome outcome = PutOutcome::kAdded;
+          if (!all_inserted) {
+            KONGSI_ASSIGN_OR_RETURN(const auto stored, w_.FindVersion(r));
+            if (stored.first != key) {  // stored before this row, by an earlier write or row
+              key = stored.first;
+              outcome = stored.second == r.content_hash ? PutOutcome::kUnchanged
+                                                        : PutOutcome::kConflict;
+            }
+          }
+          outcomes.push_back(outcome);
+          if (outcome == PutOutcome::kAdded) {
+            added_ids.push_back(&r.id);
+            for (const ObservableValue& v : r.values) values.push_back({&v, key});
+          }
+          if (collection_ == 0 || outcome == PutOutcome::kConflict) continue;
+          // An object added by this transaction became a member at its first occurrence.
+          if (outcome == PutOutcome::kUnchanged && key >= first_key_) continue;
+          // Strictly increasing whatever the clock does, so added_after paging is exact.
+          const Timestamp date_added = std::max(now, last_date_added_ + 1);
+          if (outcome == PutOutcome::kAdded) {
+            members.push_back({date_added, key});  // a new object is in no collection yet
+            last_date_added_ = date_added;
+          } else {
+            const NewMember member{date_added, key};  // may be a member already
+            if (w_.AddMembers(collection_, {&member, 1}) == 1) last_date_added_ = date_added;
           }
         }
-        outcomes.push_back(outcome);
-        if (outcome == PutOutcome::kAdded) {
-          added_ids.push_back(&r.id);
-          for (const ObservableValue& v : r.values) values.push_back({&v, key});
-        }
-        if (collection == 0 || outcome == PutOutcome::kConflict) continue;
-        // An object added by this Put became a member at its first occurrence.
-        if (outcome == PutOutcome::kUnchanged && key >= first_key) continue;
-        // Strictly increasing whatever the clock does, so added_after paging is exact.
-        const Timestamp date_added = std::max(now, last_date_added + 1);
-        if (outcome == PutOutcome::kAdded) {
-          members.push_back({date_added, key});  // a new object is in no collection yet
-          last_date_added = date_added;
-        } else {
-          const NewMember member{date_added, key};  // may be a member already
-          if (w.AddMembers(collection, {&member, 1}) == 1) last_date_added = date_added;
-        }
+        w_.MarkOtherVersions(added_ids);
       }
-      w.MarkOtherVersions(added_ids);
-    }
-    if (collection != 0) w.AddMembers(collection, members);
-    // The value index is keyed by value: sorted inserts walk its pages once, in order.
-    std::sort(values.begin(), values.end(), [](const NewValue& a, const NewValue& b) {
-      return std::tie(a.value->value, a.value->kind, a.key) <
-             std::tie(b.value->value, b.value->kind, b.key);
+      if (collection_ != 0) w_.AddMembers(collection_, members);
+      // The value index is keyed by value: sorted inserts walk its pages once, in order.
+      std::sort(values.begin(), values.end(), [](const NewValue& a, const NewValue& b) {
+        return std::tie(a.value->value, a.value->kind, a.key) <
+               std::tie(b.value->value, b.value->kind, b.key);
+      });
+      w_.InsertValues(values);
+      return outcomes;
     });
-    w.InsertValues(values);
-    if (last_date_added != initial_last_date_added) {
-      w.SetLastDateAdded(collection, last_date_added);
-    }
-    txn.commit();
-    return outcomes;
-  });
+  }
+
+  absl::Status DoCommit() override {
+    return Guard("commit", [&]() -> absl::Status {
+      if (last_date_added_ != initial_last_date_added_) {
+        w_.SetLastDateAdded(collection_, last_date_added_);
+      }
+      txn_->commit();
+      return absl::OkStatus();
+    });
+  }
+
+  std::unique_lock<std::mutex> lock_;
+  detail::Writer& w_;
+  const util::Clock& clock_;
+  std::optional<SQLite::Transaction> txn_;
+  int64_t collection_ = 0;  // 0: no collection
+  Timestamp last_date_added_ = 0;
+  Timestamp initial_last_date_added_ = 0;
+  int64_t next_key_ = 0;
+  int64_t first_key_ = 0;
+};
+
+absl::StatusOr<std::unique_ptr<WriteTransaction>> SqliteStore::DoBeginWrite(
+    std::string_view collection_id) {
+  auto txn = std::make_unique<SqliteWriteTransaction>(write_mu_, *writer_, clock());
+  KONGSI_RETURN_IF_ERROR(txn->Begin(collection_id));
+  return std::unique_ptr<WriteTransaction>(std::move(txn));
 }
 
 absl::Status SqliteStore::DoScan(const ObjectQuery& query,

@@ -45,8 +45,8 @@ class SqliteStore final : public Store {
   absl::Status DoCreateCollection(const Collection& collection) override;
   absl::StatusOr<std::vector<Collection>> DoListCollections() override;
   absl::StatusOr<std::optional<Collection>> DoGetCollection(std::string_view id) override;
-  absl::StatusOr<std::vector<PutOutcome>> DoPut(std::string_view collection_id,
-                                                std::span<const ObjectRecord> objects) override;
+  absl::StatusOr<std::unique_ptr<WriteTransaction>> DoBeginWrite(
+      std::string_view collection_id) override;
   absl::Status DoScan(const ObjectQuery& query,
                       const std::function<bool(const StoredObject&)>& fn) override;
   absl::StatusOr<std::vector<ValueHit>> DoLookupValue(std::string_view value) override;
