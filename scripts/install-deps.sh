@@ -5,7 +5,10 @@ set -euo pipefail
 
 PACKAGES=(
   # toolchain
-  build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
+  build-essential cmake ninja-build pkg-config
+  # fuzzing (make fuzz): clang 14 with libFuzzer and the sanitizer runtimes, llvm-symbolizer-14
+  # for readable crash stacks; make format / make tidy
+  clang libclang-rt-14-dev llvm-14 clang-format clang-tidy
   # libraries (DESIGN.md section 7)
   libboost-dev libcurl4-openssl-dev libssl-dev libsimdjson-dev nlohmann-json3-dev
   libsqlite3-dev libsqlitecpp-dev libpqxx-dev libabsl-dev libsodium-dev libre2-dev
