@@ -113,9 +113,11 @@ bool DocumentReader::Impl::Emit(element value, std::string pointer, size_t line,
   }
   std::string_view spec_version;
   const bool has_spec_version = value["spec_version"].get(spec_version) == simdjson::SUCCESS;
+  // Declared here, not in the branch: input.raw points into it until fn returns.
+  absl::StatusOr<std::string> upgraded;
   if (value.type() == element_type::OBJECT &&
       (IsStix20Object(value) || (bundle_is_20 && !has_spec_version))) {
-    auto upgraded = UpgradeObjectTo21(value);
+    upgraded = UpgradeObjectTo21(value);
     if (!upgraded.ok()) {
       summary.document_findings.push_back(Finding{
           Severity::kError, input.name, input.pointer, "stix20-upgrade",

@@ -15,6 +15,8 @@ struct Seen {
   size_t line;
   bool upgraded;
   std::string spec_version;
+  std::string raw;       // the object's own text, when the reader knows it
+  std::string minified;  // the element, serialised
 };
 
 absl::Status ReadAll(std::string_view text, std::vector<Seen>& seen, ReadSummary& summary) {
@@ -25,7 +27,8 @@ absl::Status ReadAll(std::string_view text, std::vector<Seen>& seen, ReadSummary
         std::string_view sv;
         std::string spec_version;
         if (o.element["spec_version"].get(sv) == simdjson::SUCCESS) spec_version = sv;
-        seen.push_back({o.name, o.pointer, o.line, o.upgraded_from_20, spec_version});
+        seen.push_back({o.name, o.pointer, o.line, o.upgraded_from_20, spec_version,
+                        std::string(o.raw), simdjson::minify(o.element)});
         return true;
       },
       summary);
@@ -44,6 +47,7 @@ TEST(Reader, WalksABundle) {
   EXPECT_EQ(seen[0].name, "identity--311b2d2d-f010-4473-83ec-1edf84858f4c");
   EXPECT_EQ(seen[0].pointer, "/objects/0");
   EXPECT_EQ(seen[1].name, "#1");  // no usable id: named by position
+  EXPECT_EQ(seen[1].raw, R"({"type":"x-thing","id":"bad id"})");
   EXPECT_EQ(seen[1].pointer, "/objects/1");
   EXPECT_TRUE(summary.document_findings.empty());
 }
@@ -109,6 +113,9 @@ TEST(Reader, UpgradesStix20Bundles) {
   ASSERT_EQ(seen.size(), 1u);
   EXPECT_TRUE(seen[0].upgraded);
   EXPECT_EQ(seen[0].spec_version, "2.1");
+  // The text handed on with an upgraded object is its 2.1 form (regression: it pointed at
+  // a freed buffer).
+  EXPECT_EQ(seen[0].raw, seen[0].minified);
   EXPECT_EQ(summary.upgraded, 1u);
 }
 
