@@ -10,16 +10,12 @@
 #include <utility>
 
 #include "stix/spec.h"
+#include "stix/spec_rules.h"
 #include "stix/validate.h"
 #include "stix/vocab.h"
 #include "util/strings.h"
 
 namespace kongsi::stix {
-namespace detail {
-// Defined in spec_sdo.cc.
-std::optional<std::string_view> StringProperty(const RuleContext& ctx, std::string_view name);
-}  // namespace detail
-
 namespace {
 
 using detail::StringProperty;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "stix/spec.h"
+#include "stix/spec_rules.h"
 #include "stix/validate.h"
 #include "stix/vocab.h"
 #include "util/strings.h"

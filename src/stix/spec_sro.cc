@@ -11,16 +11,11 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "stix/spec.h"
+#include "stix/spec_rules.h"
 #include "stix/validate.h"
 #include "util/strings.h"
 
 namespace kongsi::stix {
-namespace detail {
-// Defined in spec_sdo.cc.
-std::optional<std::string_view> StringProperty(const RuleContext& ctx, std::string_view name);
-Rule TimestampOrder(std::string earlier, std::string later, bool strictly_later, Severity severity);
-}  // namespace detail
-
 namespace {
 
 using detail::StringProperty;
