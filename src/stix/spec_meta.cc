@@ -42,19 +42,6 @@ constexpr PredefinedTlp kPredefinedTlp[] = {
     {"red", "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed"},
 };
 
-std::string EscapePointer(std::string_view key) {  // RFC 6901 token
-  std::string out;
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
 
 // --- common properties ------------------------------------------------------------------
 
@@ -194,7 +181,7 @@ void CheckTranslation(RuleContext& ctx, element value, const std::string& pointe
     }
     case element_type::OBJECT:
       for (auto field : simdjson::dom::object(value)) {
-        CheckTranslation(ctx, field.value, util::StrCat(pointer, "/", EscapePointer(field.key)));
+        CheckTranslation(ctx, field.value, util::StrCat(pointer, "/", JsonPointerToken(field.key)));
       }
       return;
     default:
@@ -208,7 +195,7 @@ void LanguageContents(RuleContext& ctx) {
   simdjson::dom::object contents;
   if (!contents_value || contents_value->get(contents) != simdjson::SUCCESS) return;
   for (auto field : contents) {
-    const std::string pointer = util::StrCat("/contents/", EscapePointer(field.key));
+    const std::string pointer = util::StrCat("/contents/", JsonPointerToken(field.key));
     if (!IsLanguageTag(field.key)) {
       ctx.Error(pointer, "language-tag",
                 util::StrCat("\"", field.key, "\" is not an RFC 5646 language tag"));
@@ -217,7 +204,7 @@ void LanguageContents(RuleContext& ctx) {
     if (field.value.get(translation) != simdjson::SUCCESS) continue;  // engine: property-type
     for (auto property : translation) {
       CheckTranslation(ctx, property.value,
-                       util::StrCat(pointer, "/", EscapePointer(property.key)));
+                       util::StrCat(pointer, "/", JsonPointerToken(property.key)));
     }
   }
 }

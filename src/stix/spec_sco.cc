@@ -15,6 +15,7 @@
 
 #include "stix/sco_id.h"
 #include "stix/spec.h"
+#include "stix/validate.h"
 #include "stix/vocab.h"
 #include "util/strings.h"
 #include "util/time.h"
@@ -28,19 +29,7 @@ using simdjson::dom::object;
 
 // --- small helpers ----------------------------------------------------------------------
 
-std::string Pointer(std::string_view property) {  // JSON pointer token (RFC 6901)
-  std::string out = "/";
-  for (char c : property) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
+std::string Pointer(std::string_view property) { return "/" + JsonPointerToken(property); }
 
 // "a", "a or b", "a, b or c".
 std::string JoinOr(const std::vector<std::string>& names) {
@@ -76,26 +65,6 @@ bool HasUpper(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
 }
 
-const char* KindWord(element_type t) {
-  switch (t) {
-    case element_type::ARRAY:
-      return "a list";
-    case element_type::OBJECT:
-      return "an object";
-    case element_type::INT64:
-    case element_type::UINT64:
-      return "an integer";
-    case element_type::DOUBLE:
-      return "a number";
-    case element_type::STRING:
-      return "a string";
-    case element_type::BOOL:
-      return "a boolean";
-    case element_type::NULL_VALUE:
-      return "null";
-  }
-  return "a value";
-}
 
 // Adds optional properties and returns their names (for "at least one of" rules).
 template <typename Builder>
@@ -457,7 +426,7 @@ Rule IntegerOrStringValues(std::string property) {
       const element_type t = field.value.type();
       if (t != element_type::INT64 && t != element_type::UINT64 && t != element_type::STRING) {
         ctx.Error(util::StrCat(Pointer(property), Pointer(field.key)), "property-type",
-                  util::StrCat(property, " values must be integers or strings, not ", KindWord(t)));
+                  util::StrCat(property, " values must be integers or strings, not ", JsonTypeWord(t)));
       }
     }
   };
@@ -480,7 +449,7 @@ Rule HeaderFieldValues(std::string property) {
       } else if (field.value.get(list) != simdjson::SUCCESS) {
         ctx.Error(pointer, "property-type",
                   util::StrCat("header field values must be lists of strings, not ",
-                               KindWord(field.value.type())));
+                               JsonTypeWord(field.value.type())));
       } else if (list.size() == 0) {
         ctx.Error(pointer, "empty-list", "lists must not be empty");
       } else {
@@ -488,7 +457,7 @@ Rule HeaderFieldValues(std::string property) {
         for (element item : list) {
           if (item.type() != element_type::STRING) {
             ctx.Error(util::StrCat(pointer, "/", i), "property-type",
-                      util::StrCat("must be a string, not ", KindWord(item.type())));
+                      util::StrCat("must be a string, not ", JsonTypeWord(item.type())));
           }
           ++i;
         }

@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "stix/validate.h"
 #include "stix/vocab.h"
 #include "util/status.h"
 #include "util/strings.h"
@@ -116,38 +117,8 @@ constexpr Rename kObservableRenames[] = {
     {"windows-registry-key", "modified", "modified_time"},
 };
 
-std::string_view TypeWord(element_type type) {
-  switch (type) {
-    case element_type::ARRAY:
-      return "an array";
-    case element_type::OBJECT:
-      return "an object";
-    case element_type::STRING:
-      return "a string";
-    case element_type::BOOL:
-      return "a boolean";
-    case element_type::NULL_VALUE:
-      return "null";
-    default:
-      return "a number";
-  }
-}
 
 // One JSON-pointer reference token (RFC 6901): '~' -> "~0", '/' -> "~1".
-std::string PointerToken(std::string_view key) {
-  std::string out;
-  out.reserve(key.size());
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 // Describes the first key that appears twice in one JSON object, anywhere in `value`.
 std::optional<std::string> FindDuplicateKey(element value, const std::string& pointer) {
@@ -160,7 +131,7 @@ std::optional<std::string> FindDuplicateKey(element value, const std::string& po
       }
       if (field.value.type() == element_type::OBJECT || field.value.type() == element_type::ARRAY) {
         if (auto found = FindDuplicateKey(field.value,
-                                          util::StrCat(pointer, "/", PointerToken(field.key)))) {
+                                          util::StrCat(pointer, "/", JsonPointerToken(field.key)))) {
           return found;
         }
       }
@@ -274,7 +245,7 @@ absl::StatusOr<Json> Upgrade(Json in, std::string_view type) {
         }
         KONGSI_ASSIGN_OR_RETURN(
             objects[name],
-            UpgradeObservable(observable, util::StrCat("/objects/", PointerToken(name))));
+            UpgradeObservable(observable, util::StrCat("/objects/", JsonPointerToken(name))));
       }
       out[key] = std::move(objects);
       continue;
@@ -322,7 +293,7 @@ absl::StatusOr<std::string> UpgradeObjectTo21(element object) {
   simdjson::dom::object obj;
   if (object.get(obj) != simdjson::SUCCESS) {
     return absl::InvalidArgumentError(
-        util::StrCat("a STIX object must be a JSON object, not ", TypeWord(object.type())));
+        util::StrCat("a STIX object must be a JSON object, not ", JsonTypeWord(object.type())));
   }
   std::string_view type;
   if (obj["type"].get(type) != simdjson::SUCCESS) {
@@ -333,7 +304,7 @@ absl::StatusOr<std::string> UpgradeObjectTo21(element object) {
     std::string_view version;
     if (spec_version.get(version) != simdjson::SUCCESS) {
       return absl::InvalidArgumentError(
-          util::StrCat("spec_version must be a string, not ", TypeWord(spec_version.type())));
+          util::StrCat("spec_version must be a string, not ", JsonTypeWord(spec_version.type())));
     }
     if (version == "2.1") return simdjson::minify(object);  // already 2.1: left as it is
     if (version != "2.0") {

@@ -423,7 +423,7 @@ TEST_F(UpgradeTest, UpgradingTwiceChangesNothing) {
 
 TEST_F(UpgradeTest, RefusesWhatIsNotAnObject) {
   EXPECT_EQ(Refusal(R"([{"type": "indicator"}])"),
-            "a STIX object must be a JSON object, not an array");
+            "a STIX object must be a JSON object, not a list");
   EXPECT_EQ(Refusal(R"({"id": "indicator--1", "type": 7})"),
             "the object has no \"type\" (a string)");
 }

@@ -15,6 +15,36 @@ namespace kongsi::stix {
 
 const char* SeverityName(Severity s) { return s == Severity::kError ? "error" : "warning"; }
 
+const char* JsonTypeWord(simdjson::dom::element_type t) {
+  using simdjson::dom::element_type;
+  switch (t) {
+    case element_type::ARRAY: return "a list";
+    case element_type::OBJECT: return "an object";
+    case element_type::INT64:
+    case element_type::UINT64: return "an integer";
+    case element_type::DOUBLE: return "a number";
+    case element_type::STRING: return "a string";
+    case element_type::BOOL: return "a boolean";
+    case element_type::NULL_VALUE: return "null";
+  }
+  return "a value";
+}
+
+std::string JsonPointerToken(std::string_view key) {
+  std::string out;
+  out.reserve(key.size());
+  for (char c : key) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
 // --- low-level checks -------------------------------------------------------------------
 
 std::string_view IdType(std::string_view id) {
@@ -84,19 +114,6 @@ using simdjson::dom::element;
 using simdjson::dom::element_type;
 using simdjson::dom::object;
 
-const char* TypeWord(element_type t) {
-  switch (t) {
-    case element_type::ARRAY: return "a list";
-    case element_type::OBJECT: return "an object";
-    case element_type::INT64:
-    case element_type::UINT64: return "an integer";
-    case element_type::DOUBLE: return "a number";
-    case element_type::STRING: return "a string";
-    case element_type::BOOL: return "a boolean";
-    case element_type::NULL_VALUE: return "null";
-  }
-  return "a value";
-}
 
 bool IsHex(std::string_view s) {
   if (s.size() % 2 != 0) return false;
@@ -136,19 +153,6 @@ size_t HashHexLength(std::string_view algorithm) {
   return 0;
 }
 
-std::string Escape(std::string_view key) {  // JSON pointer token escaping (RFC 6901)
-  std::string out;
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
 
 // A JSON pointer built lazily: a chain of steps on the stack, turned into a string only when
 // a finding is reported (most properties are fine, and building strings for them all is the
@@ -173,7 +177,7 @@ class Path {
     if (is_index_) {
       out += std::to_string(index_);
     } else {
-      out += Escape(key_);
+      out += JsonPointerToken(key_);
     }
   }
 
@@ -290,7 +294,7 @@ bool ObjectChecker::ExpectType(element v, element_type want, const Path& pointer
       (got == element_type::INT64 || got == element_type::UINT64)) {
     return true;
   }
-  Error(pointer, "property-type", util::StrCat("must be ", what, ", not ", TypeWord(got)));
+  Error(pointer, "property-type", util::StrCat("must be ", what, ", not ", JsonTypeWord(got)));
   return false;
 }
 
@@ -298,7 +302,7 @@ void ObjectChecker::Run(element value) {
   object obj;
   if (value.get(obj) != simdjson::SUCCESS) {
     Error("", "not-an-object",
-          util::StrCat("a STIX object must be a JSON object, not ", TypeWord(value.type())));
+          util::StrCat("a STIX object must be a JSON object, not ", JsonTypeWord(value.type())));
     return;
   }
   std::string_view id;
@@ -458,7 +462,7 @@ void ObjectChecker::CheckValue(const PropertySpec& prop, const PropType& type, e
         number = static_cast<double>(uint64_t(v));
       } else {
         Error(pointer, "property-type",
-              util::StrCat("must be an integer, not ", TypeWord(v.type())));
+              util::StrCat("must be an integer, not ", JsonTypeWord(v.type())));
         return;
       }
       if ((type.min && number < *type.min) || (type.max && number > *type.max)) {

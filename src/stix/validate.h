@@ -46,4 +46,9 @@ std::string CheckPropertyName(std::string_view name);    // 3-250 chars, a-z 0-9
 std::string CheckTimestamp(std::string_view ts);         // RFC 3339, 'Z'
 std::string_view IdType(std::string_view id);            // "indicator" of "indicator--..."
 
+// "a list", "an object", "an integer", ... for messages about JSON types.
+const char* JsonTypeWord(simdjson::dom::element_type type);
+// One JSON pointer reference token (RFC 6901): '~' -> "~0", '/' -> "~1".
+std::string JsonPointerToken(std::string_view key);
+
 }  // namespace kongsi::stix
