@@ -20,8 +20,6 @@ using simdjson::dom::object;
 std::string_view TrimLeft(std::string_view s) {
   size_t i = 0;
   while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')) ++i;
-  // A UTF-8 byte-order mark is tolerated at the start of a document.
-  if (s.substr(i, 3) == "\xEF\xBB\xBF") return TrimLeft(s.substr(i + 3));
   return s.substr(i);
 }
 
@@ -185,6 +183,8 @@ absl::Status DocumentReader::Read(std::string_view text,
                                   const std::function<bool(const InputObject&)>& fn,
                                   ReadSummary& summary) {
   summary.bytes += text.size();
+  // A UTF-8 byte-order mark (some Windows tools write one) is tolerated at the very start.
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   const std::string_view body = TrimLeft(text);
   if (body.empty()) return absl::InvalidArgumentError("the input is empty");
   if (body[0] != '{' && body[0] != '[') {

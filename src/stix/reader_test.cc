@@ -72,6 +72,14 @@ TEST(Reader, WalksASingleObjectAndAnArray) {
   EXPECT_EQ(seen[1].pointer, "/1");
 }
 
+TEST(Reader, AcceptsAByteOrderMark) {
+  std::vector<Seen> seen;
+  ReadSummary summary;
+  ASSERT_TRUE(ReadAll(std::string("\xEF\xBB\xBF") + kIdentity, seen, summary).ok());
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].name, "identity--311b2d2d-f010-4473-83ec-1edf84858f4c");
+}
+
 TEST(Reader, JsonLinesSkipsBadLinesWithTheirLineNumber) {
   std::vector<Seen> seen;
   ReadSummary summary;

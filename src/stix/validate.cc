@@ -714,7 +714,6 @@ void ObjectChecker::CheckExtensions(object extensions, const Path& pointer) {
       if (std::string e = CheckIdentifier(field.key); !e.empty()) {
         Error(child, "identifier", e);
       }
-      std::string_view ext_type;
       element ext_type_value;
       if (value["extension_type"].get(ext_type_value) == simdjson::SUCCESS) {
         static const PropertySpec kExtType{"extension_type", Enum(vocab::kExtensionType), false};
