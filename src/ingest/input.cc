@@ -2,6 +2,7 @@
 #include "ingest/input.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -67,6 +68,80 @@ absl::StatusOr<std::vector<InputSource>> ExpandInputs(const std::vector<std::str
   return out;
 }
 
+namespace {
+
+// Reads everything from `fd` (a plain file or a pipe) into `data`, after what it holds.
+absl::Status ReadAll(int fd, const std::string& name, std::string& data) {
+  constexpr size_t kChunk = 1 << 20;
+  for (;;) {
+    const size_t old = data.size();
+    data.resize(old + kChunk);
+    const ssize_t n = read(fd, data.data() + old, kChunk);
+    if (n < 0 && errno == EINTR) {
+      data.resize(old);
+      continue;
+    }
+    if (n < 0) {
+      data.resize(old);
+      return absl::UnavailableError(util::StrCat(name, ": ", std::strerror(errno)));
+    }
+    data.resize(old + static_cast<size_t>(n));
+    if (n == 0) return absl::OkStatus();
+  }
+}
+
+// Inflates a gzip stream of one or more members (as `cat a.gz b.gz` makes).
+absl::StatusOr<std::string> Gunzip(std::string_view compressed, const std::string& name) {
+  z_stream zs{};
+  if (inflateInit2(&zs, 15 + 16) != Z_OK) {
+    return absl::InternalError(util::StrCat(name, ": zlib failed to initialise"));
+  }
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
+  zs.avail_in = static_cast<uInt>(compressed.size());  // inputs beyond 4 GiB: see below
+  size_t consumed_before = 0;
+  std::string out;
+  out.resize(std::max<size_t>(compressed.size() * 4, 1 << 16));
+  size_t produced = 0;
+  int rc = Z_OK;
+  for (;;) {
+    if (zs.avail_in == 0 && consumed_before + zs.total_in < compressed.size()) {
+      const size_t offset = consumed_before + zs.total_in;
+      zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()) + offset);
+      zs.avail_in = static_cast<uInt>(std::min<size_t>(compressed.size() - offset, 1u << 30));
+    }
+    if (produced == out.size()) out.resize(out.size() * 2);
+    zs.next_out = reinterpret_cast<Bytef*>(out.data() + produced);
+    zs.avail_out = static_cast<uInt>(std::min<size_t>(out.size() - produced, 1u << 30));
+    const uInt before = zs.avail_out;
+    rc = inflate(&zs, Z_NO_FLUSH);
+    produced += before - zs.avail_out;
+    if (rc == Z_STREAM_END) {
+      const size_t offset = consumed_before + zs.total_in;
+      if (offset >= compressed.size()) break;  // the last member
+      consumed_before = offset;                // another member follows
+      inflateReset(&zs);
+      zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()) + offset);
+      zs.avail_in = static_cast<uInt>(std::min<size_t>(compressed.size() - offset, 1u << 30));
+      continue;
+    }
+    if (rc == Z_BUF_ERROR && zs.avail_in == 0 &&
+        consumed_before + zs.total_in >= compressed.size()) {
+      inflateEnd(&zs);
+      return absl::DataLossError(util::StrCat(name, ": truncated gzip stream"));
+    }
+    if (rc != Z_OK && rc != Z_BUF_ERROR) {
+      std::string why = zs.msg != nullptr ? zs.msg : "corrupt gzip stream";
+      inflateEnd(&zs);
+      return absl::DataLossError(util::StrCat(name, ": ", why));
+    }
+  }
+  inflateEnd(&zs);
+  out.resize(produced);
+  return out;
+}
+
+}  // namespace
+
 absl::StatusOr<std::string> ReadSource(const InputSource& source) {
   const bool is_stdin = source.path == "-";
   const int fd = is_stdin ? dup(STDIN_FILENO) : open(source.path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -74,38 +149,36 @@ absl::StatusOr<std::string> ReadSource(const InputSource& source) {
     return absl::UnavailableError(
         util::StrCat(source.DisplayName(), ": cannot open: ", std::strerror(errno)));
   }
-  gzFile gz = gzdopen(fd, "rb");
-  if (gz == nullptr) {
-    close(fd);
-    return absl::UnavailableError(util::StrCat(source.DisplayName(), ": cannot read"));
+  // Plain input is read directly (zlib's transparent mode copies every byte once more); the
+  // first two bytes tell gzip (1f 8b) from plain text.
+  std::string head(2, '\0');
+  ssize_t got = 0;
+  while (got < 2) {
+    const ssize_t n = read(fd, head.data() + got, static_cast<size_t>(2 - got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += n;
   }
-  gzbuffer(gz, 1 << 20);
-  std::string data;
-  constexpr size_t kChunk = 1 << 20;
-  for (;;) {
-    const size_t old = data.size();
-    data.resize(old + kChunk);
-    const int n = gzread(gz, data.data() + old, static_cast<unsigned>(kChunk));
-    if (n < 0) {
-      int code = 0;
-      const char* message = gzerror(gz, &code);
-      std::string text = util::StrCat(source.DisplayName(), ": ",
-                                      code == Z_ERRNO ? std::strerror(errno) : message);
-      gzclose(gz);
-      return code == Z_ERRNO ? absl::UnavailableError(text) : absl::DataLossError(text);
+  head.resize(static_cast<size_t>(std::max<ssize_t>(got, 0)));
+  const bool gzip = head.size() == 2 && static_cast<unsigned char>(head[0]) == 0x1f &&
+                    static_cast<unsigned char>(head[1]) == 0x8b;
+  if (!gzip) {
+    std::string data = std::move(head);
+    struct stat st;
+    if (!is_stdin && fstat(fd, &st) == 0 && st.st_size > 0) {
+      data.reserve(static_cast<size_t>(st.st_size) + 1);
     }
-    data.resize(old + static_cast<size_t>(n));
-    if (n == 0) break;
+    absl::Status status = ReadAll(fd, source.DisplayName(), data);
+    close(fd);
+    if (!status.ok()) return status;
+    return data;
   }
-  // gzread stops silently at a truncated gzip member; gzclose reports it.
-  int code = 0;
-  const char* message = gzerror(gz, &code);
-  std::string error = code != Z_OK && code != Z_STREAM_END ? message : "";
-  if (const int rc = gzclose(gz); rc != Z_OK && error.empty()) {
-    error = rc == Z_BUF_ERROR ? "truncated gzip stream" : "error reading gzip stream";
-  }
-  if (!error.empty()) return absl::DataLossError(util::StrCat(source.DisplayName(), ": ", error));
-  return data;
+  // gzip: read the compressed stream, then inflate it in memory (works for pipes too).
+  std::string compressed = std::move(head);
+  absl::Status status = ReadAll(fd, source.DisplayName(), compressed);
+  close(fd);
+  if (!status.ok()) return status;
+  return Gunzip(compressed, source.DisplayName());
 }
 
 }  // namespace kongsi::ingest
