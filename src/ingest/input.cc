@@ -166,7 +166,7 @@ absl::StatusOr<std::string> ReadSource(const InputSource& source) {
     std::string data = std::move(head);
     struct stat st;
     if (!is_stdin && fstat(fd, &st) == 0 && st.st_size > 0) {
-      data.reserve(static_cast<size_t>(st.st_size) + 1);
+      data.reserve(static_cast<size_t>(st.st_size) + (1 << 20) + 1);  // no regrowth at EOF
     }
     absl::Status status = ReadAll(fd, source.DisplayName(), data);
     close(fd);
