@@ -46,20 +46,26 @@ std::string MakeIndicatorBundle(size_t n, uint32_t seed) {
   auto uuid = [&] {
     return absl::StrFormat("%s-%s-4%s-a%s-%s", hex(8), hex(4), hex(3), hex(3), hex(12));
   };
-  std::string out = absl::StrFormat("{\"type\":\"bundle\",\"id\":\"bundle--%s\",\"objects\":[",
-                                    uuid());
+  std::string out =
+      absl::StrFormat("{\"type\":\"bundle\",\"id\":\"bundle--%s\",\"objects\":[", uuid());
   out.reserve(n * 700);
   const std::string producer = "identity--" + uuid();
   for (size_t i = 0; i < n; ++i) {
     std::string pattern;
     switch (i % 4) {
       case 0:
-        pattern = absl::StrFormat("[ipv4-addr:value = '%d.%d.%d.%d']", 1 + rng() % 223,
-                                  rng() % 256, rng() % 256, rng() % 256);
+        pattern = absl::StrFormat("[ipv4-addr:value = '%d.%d.%d.%d']", 1 + rng() % 223, rng() % 256,
+                                  rng() % 256, rng() % 256);
         break;
-      case 1: pattern = absl::StrFormat("[domain-name:value = 'c2-%s.example.net']", hex(10)); break;
-      case 2: pattern = absl::StrFormat("[url:value = 'http://%s.example.org/gate.php']", hex(8)); break;
-      default: pattern = absl::StrFormat("[file:hashes.'SHA-256' = '%s']", hex(64)); break;
+      case 1:
+        pattern = absl::StrFormat("[domain-name:value = 'c2-%s.example.net']", hex(10));
+        break;
+      case 2:
+        pattern = absl::StrFormat("[url:value = 'http://%s.example.org/gate.php']", hex(8));
+        break;
+      default:
+        pattern = absl::StrFormat("[file:hashes.'SHA-256' = '%s']", hex(64));
+        break;
     }
     if (i > 0) out.push_back(',');
     absl::StrAppendFormat(
@@ -92,7 +98,8 @@ Run Ingest(kongsi::store::Store& store, const std::string& text) {
   absl::Status status = ingester.IngestDocument(text, provenance, run.report);
   if (status.ok()) status = ingester.Finish(run.report);
   run.seconds = Seconds(start);
-  if (!status.ok()) std::fprintf(stderr, "ingest failed: %s\n", std::string(status.message()).c_str());
+  if (!status.ok())
+    std::fprintf(stderr, "ingest failed: %s\n", std::string(status.message()).c_str());
   return run;
 }
 
@@ -158,13 +165,14 @@ void BenchBundle(const std::string& label, const std::string& text, const std::s
 
 int main(int argc, char** argv) {
   std::vector<size_t> sizes = {100000, 1000000};
-  std::string attack = std::string(KONGSI_SOURCE_DIR) +
-                       "/../shared/data/attack/enterprise-attack-18.1.json";
+  std::string attack =
+      std::string(KONGSI_SOURCE_DIR) + "/../shared/data/attack/enterprise-attack-18.1.json";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     if (flag == "--sizes") {
       sizes.clear();
-      for (auto part : absl::StrSplit(argv[i + 1], ',')) sizes.push_back(std::stoul(std::string(part)));
+      for (auto part : absl::StrSplit(argv[i + 1], ','))
+        sizes.push_back(std::stoul(std::string(part)));
     } else if (flag == "--attack") {
       attack = argv[i + 1];
     }

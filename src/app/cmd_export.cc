@@ -68,18 +68,17 @@ int RunExport(const GlobalOptions& global, const ExportOptions& options) {
   int64_t count = 0, bytes = 0;
   Progress progress(!global.quiet && StderrIsTerminal() && out != stdout, 0);
   policy::Disclosure door(*node->store, util::SystemClock::Get());
-  absl::Status status = door.Disclose(
-      policy::LocalOperator(node->identity_id), "export", query,
-      [&](std::string_view body, const store::StoredObject&) {
-        if (bundle && count > 0) std::fputc(',', out);
-        if (bundle) std::fputc('\n', out);
-        std::fwrite(body.data(), 1, body.size(), out);
-        if (!bundle) std::fputc('\n', out);
-        ++count;
-        bytes += static_cast<int64_t>(body.size());
-        progress.Update(count, bytes);
-        return true;
-      });
+  absl::Status status = door.Disclose(policy::LocalOperator(node->identity_id), "export", query,
+                                      [&](std::string_view body, const store::StoredObject&) {
+                                        if (bundle && count > 0) std::fputc(',', out);
+                                        if (bundle) std::fputc('\n', out);
+                                        std::fwrite(body.data(), 1, body.size(), out);
+                                        if (!bundle) std::fputc('\n', out);
+                                        ++count;
+                                        bytes += static_cast<int64_t>(body.size());
+                                        progress.Update(count, bytes);
+                                        return true;
+                                      });
   if (bundle) std::fprintf(out, "%s]}\n", count > 0 ? "\n" : "");
   progress.Finish();
   const bool write_failed = std::ferror(out) != 0 || std::fflush(out) != 0;

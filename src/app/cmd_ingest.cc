@@ -58,9 +58,8 @@ int RunIngest(const GlobalOptions& global, const IngestCliOptions& options) {
   report.keep_warnings = global.verbose;
   Progress progress(!global.quiet && StderrIsTerminal(), TotalSize(*sources));
   int64_t bytes_before_document = 0;
-  ingester.set_progress([&](const ingest::IngestReport& r) {
-    progress.Update(r.objects, bytes_before_document);
-  });
+  ingester.set_progress(
+      [&](const ingest::IngestReport& r) { progress.Update(r.objects, bytes_before_document); });
 
   const auto start = std::chrono::steady_clock::now();
   // Problems are printed per input as it completes, so they name their file.
@@ -110,16 +109,20 @@ int RunIngest(const GlobalOptions& global, const IngestCliOptions& options) {
   const bool nothing_stored_atomic = options.atomic && report.rejected > 0;
 
   if (options.json) {
-    nlohmann::ordered_json j = {{"accepted", report.accepted},   {"unchanged", report.unchanged},
-                                {"conflicts", report.conflicts}, {"rejected", report.rejected},
+    nlohmann::ordered_json j = {{"accepted", report.accepted},
+                                {"unchanged", report.unchanged},
+                                {"conflicts", report.conflicts},
+                                {"rejected", report.rejected},
                                 {"upgraded_from_2_0", report.upgraded},
-                                {"warnings", report.warnings},   {"objects", report.objects},
-                                {"bytes", report.bytes},         {"seconds", seconds},
+                                {"warnings", report.warnings},
+                                {"objects", report.objects},
+                                {"bytes", report.bytes},
+                                {"seconds", seconds},
                                 {"atomic_rolled_back", nothing_stored_atomic}};
     j["problems"] = nlohmann::json::array();
     for (const auto& [path, why] : unreadable) {
-      j["problems"].push_back({{"severity", "error"}, {"object", path}, {"rule", "unreadable"},
-                               {"message", why}});
+      j["problems"].push_back(
+          {{"severity", "error"}, {"object", path}, {"rule", "unreadable"}, {"message", why}});
     }
     for (const auto& f : report.problems) j["problems"].push_back(FindingToJson(f));
     std::printf("%s\n", j.dump(2).c_str());
@@ -128,14 +131,15 @@ int RunIngest(const GlobalOptions& global, const IngestCliOptions& options) {
         "%s%lld objects from %zu input%s (%s) in %.2f s, %.0f objects/s: accepted %lld, "
         "unchanged %lld, conflicts %lld, rejected %lld, upgraded from 2.0 %lld, warnings %lld\n",
         store_failed ? "FAILED after " : "", static_cast<long long>(report.objects),
-        sources->size(), sources->size() == 1 ? "" : "s", HumanBytes(report.bytes).c_str(),
-        seconds, seconds > 0 ? static_cast<double>(report.objects) / seconds : 0.0,
+        sources->size(), sources->size() == 1 ? "" : "s", HumanBytes(report.bytes).c_str(), seconds,
+        seconds > 0 ? static_cast<double>(report.objects) / seconds : 0.0,
         static_cast<long long>(report.accepted), static_cast<long long>(report.unchanged),
         static_cast<long long>(report.conflicts), static_cast<long long>(report.rejected),
         static_cast<long long>(report.upgraded), static_cast<long long>(report.warnings));
     if (nothing_stored_atomic) {
       std::printf("--atomic: nothing was stored because %lld object%s rejected\n",
-                  static_cast<long long>(report.rejected), report.rejected == 1 ? " was" : "s were");
+                  static_cast<long long>(report.rejected),
+                  report.rejected == 1 ? " was" : "s were");
     }
   }
   if (store_failed) return kExitUnusable;
@@ -146,7 +150,8 @@ int RunIngest(const GlobalOptions& global, const IngestCliOptions& options) {
 
 void AddIngestCommand(CLI::App& app, GlobalOptions& options, int& exit_code) {
   auto opts = std::make_shared<IngestCliOptions>();
-  CLI::App* cmd = app.add_subcommand("ingest", "store STIX objects from files, folders, gzip, stdin");
+  CLI::App* cmd =
+      app.add_subcommand("ingest", "store STIX objects from files, folders, gzip, stdin");
   cmd->add_option("inputs", opts->inputs, "files, folders (recursive), gzip, - for stdin")
       ->required();
   cmd->add_option("-c,--collection", opts->collection, "add the objects to this collection (id)");

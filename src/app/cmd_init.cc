@@ -73,8 +73,12 @@ int RunInit(const GlobalOptions& global, const InitOptions& init) {
   const std::string now = util::FormatRfc3339(util::SystemClock::Get().Now(), 3);
   const std::string identity_id = "identity--" + util::NewUuidV4();
   nlohmann::ordered_json identity = {
-      {"type", "identity"},   {"spec_version", "2.1"},      {"id", identity_id},
-      {"created", now},       {"modified", now},            {"name", init.name},
+      {"type", "identity"},
+      {"spec_version", "2.1"},
+      {"id", identity_id},
+      {"created", now},
+      {"modified", now},
+      {"name", init.name},
       {"identity_class", init.identity_class},
   };
   ingest::Ingester ingester(**store, ingest::IngestOptions{});

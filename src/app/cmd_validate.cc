@@ -81,14 +81,13 @@ int RunValidate(const GlobalOptions& global, const ValidateOptions& options) {
   const int code = any_unusable ? kExitUnusable : any_invalid ? kExitFindings : kExitOk;
 
   if (options.json) {
-    nlohmann::ordered_json report = {{"valid", code == kExitOk}, {"files", nlohmann::json::array()}};
+    nlohmann::ordered_json report = {{"valid", code == kExitOk},
+                                     {"files", nlohmann::json::array()}};
     for (const auto& r : results) {
-      nlohmann::ordered_json file = {{"path", r.path},
-                                     {"valid", r.unusable.empty() && r.errors == 0},
-                                     {"objects", r.objects},
-                                     {"upgraded_from_2_0", r.upgraded},
-                                     {"errors", r.errors},
-                                     {"warnings", r.warnings}};
+      nlohmann::ordered_json file = {
+          {"path", r.path},       {"valid", r.unusable.empty() && r.errors == 0},
+          {"objects", r.objects}, {"upgraded_from_2_0", r.upgraded},
+          {"errors", r.errors},   {"warnings", r.warnings}};
       if (!r.unusable.empty()) file["unusable"] = r.unusable;
       file["findings"] = nlohmann::json::array();
       for (const auto& f : r.findings) file["findings"].push_back(FindingToJson(f));
@@ -111,13 +110,13 @@ int RunValidate(const GlobalOptions& global, const ValidateOptions& options) {
       if (f.severity == stix::Severity::kWarning) warning_rules[f.rule]++;
     }
     if (!global.quiet) {
-      std::printf("%s: %zu objects%s, %lld errors, %lld warnings: %s\n", r.path.c_str(),
-                  r.objects,
-                  r.upgraded ? util::StrCat(" (", r.upgraded, " upgraded from STIX 2.0)").c_str()
-                             : "",
-                  static_cast<long long>(r.errors), static_cast<long long>(r.warnings),
-                  r.errors == 0 ? "valid" : "INVALID");
-      if (!global.verbose) PrintRuleCounts(stdout, "  warnings by rule (-v lists them):", warning_rules);
+      std::printf(
+          "%s: %zu objects%s, %lld errors, %lld warnings: %s\n", r.path.c_str(), r.objects,
+          r.upgraded ? util::StrCat(" (", r.upgraded, " upgraded from STIX 2.0)").c_str() : "",
+          static_cast<long long>(r.errors), static_cast<long long>(r.warnings),
+          r.errors == 0 ? "valid" : "INVALID");
+      if (!global.verbose)
+        PrintRuleCounts(stdout, "  warnings by rule (-v lists them):", warning_rules);
     }
   }
   return code;

@@ -29,7 +29,7 @@ constexpr size_t kQueueDepth = 8;
 namespace detail {
 struct Batch {
   std::vector<store::ObjectRecord> records;
-  std::vector<std::string> names;  // for conflict reports
+  std::vector<std::string> names;       // for conflict reports
   std::vector<stix::Finding> findings;  // rejections and (kept) warnings, in input order
   int64_t rejected = 0;
   int64_t warnings = 0;
@@ -106,8 +106,12 @@ absl::Status Ingester::Store(Batch& batch, IngestReport& report) {
   KONGSI_ASSIGN_OR_RETURN(std::vector<store::PutOutcome> outcomes, txn_->Add(batch.records));
   for (size_t i = 0; i < outcomes.size(); ++i) {
     switch (outcomes[i]) {
-      case store::PutOutcome::kAdded: ++pending_accepted_; break;
-      case store::PutOutcome::kUnchanged: ++pending_unchanged_; break;
+      case store::PutOutcome::kAdded:
+        ++pending_accepted_;
+        break;
+      case store::PutOutcome::kUnchanged:
+        ++pending_unchanged_;
+        break;
       case store::PutOutcome::kConflict:
         ++report.conflicts;
         report.problems.push_back(stix::Finding{
@@ -167,8 +171,7 @@ absl::Status Ingester::IngestDocument(std::string_view text, const store::Proven
             batch.names.push_back(input.name);
           }
           // JSON lines are independent: committed every `lines_batch` lines.
-          const bool lines_commit =
-              input.line != 0 && !atomic && ++lines_in_txn >= lines_batch;
+          const bool lines_commit = input.line != 0 && !atomic && ++lines_in_txn >= lines_batch;
           if (lines_commit) lines_in_txn = 0;
           if (batch.records.size() >= kBatchRecords || lines_commit) flush(lines_commit);
           return !cancelled;

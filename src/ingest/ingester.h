@@ -41,9 +41,9 @@ struct IngestReport {
   int64_t conflicts = 0;  // same (id, modified), different content: stored one kept
   int64_t rejected = 0;   // invalid objects (and unreadable lines / envelopes)
   int64_t warnings = 0;
-  int64_t upgraded = 0;   // STIX 2.0 objects upgraded to 2.1
+  int64_t upgraded = 0;  // STIX 2.0 objects upgraded to 2.1
   int64_t bytes = 0;
-  int64_t objects = 0;    // objects read
+  int64_t objects = 0;  // objects read
   // Why objects were rejected, conflicts, and (when keep_warnings) warnings, per object.
   std::vector<stix::Finding> problems;
   bool keep_warnings = false;

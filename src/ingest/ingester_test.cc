@@ -22,7 +22,8 @@ constexpr char kIpv4[] =
     R"({"type":"ipv4-addr","spec_version":"2.1","id":"ipv4-addr--28bb3599-77cd-5a82-a950-b5bc3caf07c4","value":"198.51.100.3"})";
 
 std::string Bundle(std::initializer_list<const char*> objects) {
-  std::string out = R"({"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[)";
+  std::string out =
+      R"({"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[)";
   bool first = true;
   for (const char* o : objects) {
     if (!first) out += ",";
@@ -60,10 +61,13 @@ class IngesterTest : public ::testing::Test {
     std::vector<store::StoredObject> out;
     store::ObjectQuery q;
     q.versions = store::VersionSelect::kAll;
-    EXPECT_TRUE(store_->Scan(q, [&](const store::StoredObject& o) {
-                  out.push_back(o);
-                  return true;
-                }).ok());
+    EXPECT_TRUE(store_
+                    ->Scan(q,
+                           [&](const store::StoredObject& o) {
+                             out.push_back(o);
+                             return true;
+                           })
+                    .ok());
     return out;
   }
 
@@ -81,7 +85,8 @@ TEST_F(IngesterTest, AcceptsValidObjectsAndRejectsInvalidOnesOneByOne) {
   EXPECT_EQ(r.problems[0].pointer, "/objects/1/valid_until");
   auto stored = All();
   ASSERT_EQ(stored.size(), 2u);
-  for (const auto& o : stored) EXPECT_NE(o.record.id, "indicator--0f8f5b0e-6f4a-4b51-9a1d-2b2b0f1b7c6d");
+  for (const auto& o : stored)
+    EXPECT_NE(o.record.id, "indicator--0f8f5b0e-6f4a-4b51-9a1d-2b2b0f1b7c6d");
 }
 
 TEST_F(IngesterTest, StoresColumnsAndMinifiedBody) {
@@ -155,7 +160,8 @@ TEST_F(IngesterTest, ValuesAreIndexedForLookup) {
 TEST_F(IngesterTest, SyntaxErrorStoresNothingAndSaysWhere) {
   Ingester ingester(*store_, IngestOptions{});
   IngestReport report;
-  absl::Status s = ingester.IngestDocument("{\"type\": \"bundle\",\n \"objects\": [,]}", provenance_, report);
+  absl::Status s =
+      ingester.IngestDocument("{\"type\": \"bundle\",\n \"objects\": [,]}", provenance_, report);
   EXPECT_TRUE(absl::IsInvalidArgument(s));
   EXPECT_NE(std::string(s.message()).find("line 2"), std::string::npos) << s;
   EXPECT_TRUE(All().empty());

@@ -38,10 +38,9 @@ class Disclosure {
   // exact bytes to send, and records each one in the audit log under `channel` ("export",
   // "taxii", ...). Audit records are written in batches and always before Disclose returns;
   // `sink` returns false to stop early.
-  absl::Status Disclose(const Principal& principal, std::string_view channel,
-                        const store::ObjectQuery& query,
-                        const std::function<bool(std::string_view body,
-                                                 const store::StoredObject& object)>& sink);
+  absl::Status Disclose(
+      const Principal& principal, std::string_view channel, const store::ObjectQuery& query,
+      const std::function<bool(std::string_view body, const store::StoredObject& object)>& sink);
 
  private:
   store::Store& store_;

@@ -69,11 +69,11 @@ TEST_F(DisclosureTest, OthersReceiveNothingUntilAgreementsExist) {
   Disclosure door(*store_, clock_);
   Principal stranger{"partner-x", "identity--y", false};
   int received = 0;
-  absl::Status s = door.Disclose(stranger, "export", {},
-                                 [&](std::string_view, const store::StoredObject&) {
-                                   ++received;
-                                   return true;
-                                 });
+  absl::Status s =
+      door.Disclose(stranger, "export", {}, [&](std::string_view, const store::StoredObject&) {
+        ++received;
+        return true;
+      });
   EXPECT_TRUE(absl::IsPermissionDenied(s));
   EXPECT_EQ(received, 0);
   EXPECT_TRUE(store_->ReadAudit("")->empty());

@@ -15,7 +15,7 @@
 namespace kongsi::stix {
 
 struct BundleSplit {
-  std::string envelope;                  // the top-level object without "objects", as JSON
+  std::string envelope;                   // the top-level object without "objects", as JSON
   std::vector<std::string_view> objects;  // raw text of each element of "objects", in order
 };
 

@@ -37,16 +37,14 @@ TEST(BundleSplit, EmptyObjectsAndScalarsAreCut) {
 TEST(BundleSplit, DeclinesWhatItCannotSplit) {
   BundleSplit s;
   for (const char* text : {
-           "",
-           "[]",
-           "{}",
+           "", "[]", "{}",
            R"({"type":"bundle"})",                     // no objects array
-           R"({"objects":{"0":{}}})",                   // objects is not an array
-           R"({"objects":[{"a":1}]} {"objects":[]})",   // JSON lines
-           R"({"objects":[{"a":1}])",                   // unterminated
-           R"({"objects":[{"a":"1}]})",                 // unterminated string
-           R"({"objects":[{"a":1},]})",                 // trailing comma
-           R"({"objects":[{"a":1}] "x":1})",            // missing comma
+           R"({"objects":{"0":{}}})",                  // objects is not an array
+           R"({"objects":[{"a":1}]} {"objects":[]})",  // JSON lines
+           R"({"objects":[{"a":1}])",                  // unterminated
+           R"({"objects":[{"a":"1}]})",                // unterminated string
+           R"({"objects":[{"a":1},]})",                // trailing comma
+           R"({"objects":[{"a":1}] "x":1})",           // missing comma
        }) {
     EXPECT_FALSE(SplitBundle(text, s)) << text;
   }

@@ -9,8 +9,7 @@ std::optional<Tlp> TlpOfMarkingDefinition(simdjson::dom::object md) {
     if (auto known = TlpOfMarkingId(id)) return known;
   }
   std::string_view definition_type;
-  if (md["definition_type"].get(definition_type) == simdjson::SUCCESS &&
-      definition_type == "tlp") {
+  if (md["definition_type"].get(definition_type) == simdjson::SUCCESS && definition_type == "tlp") {
     std::string_view level;
     if (md.at_pointer("/definition/tlp").get(level) == simdjson::SUCCESS) {
       return ParseTlpName(level);

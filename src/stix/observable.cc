@@ -63,8 +63,7 @@ void ExtractFromSco(std::string_view type, object sco, std::vector<ObservableVal
     if (sco_type != type) continue;
     std::string_view value;
     if (sco[property].get(value) != simdjson::SUCCESS || value.empty()) continue;
-    std::string kind =
-        property == "value" ? std::string(type) : util::StrCat(type, ":", property);
+    std::string kind = property == "value" ? std::string(type) : util::StrCat(type, ":", property);
     std::string normalised = NormaliseObservable(kind, value);
     out.push_back(ObservableValue{std::move(kind), std::move(normalised)});
   }

@@ -61,8 +61,7 @@ void DocumentReader::Impl::CheckEnvelope(element envelope, size_t line, ReadSumm
                                          bool& is_20) {
   std::vector<Finding> findings;
   std::string_view spec_version;
-  is_20 = envelope["spec_version"].get(spec_version) == simdjson::SUCCESS &&
-          spec_version == "2.0";
+  is_20 = envelope["spec_version"].get(spec_version) == simdjson::SUCCESS && spec_version == "2.0";
   validator.ValidateBundleEnvelope(envelope, findings);
   for (Finding& f : findings) {
     f.line = line;
@@ -94,8 +93,7 @@ std::optional<absl::Status> DocumentReader::Impl::ReadSplitBundle(
   return absl::OkStatus();
 }
 
-bool DocumentReader::Impl::Emit(element value, std::string pointer, size_t line,
-                                bool bundle_is_20,
+bool DocumentReader::Impl::Emit(element value, std::string pointer, size_t line, bool bundle_is_20,
                                 const std::function<bool(const InputObject&)>& fn,
                                 ReadSummary& summary, std::string_view raw) {
   InputObject input;
@@ -119,8 +117,7 @@ bool DocumentReader::Impl::Emit(element value, std::string pointer, size_t line,
     if (!upgraded.ok()) {
       summary.document_findings.push_back(Finding{
           Severity::kError, input.name, input.pointer, "stix20-upgrade",
-          util::StrCat("STIX 2.0 object cannot be upgraded to 2.1: ",
-                       upgraded.status().message()),
+          util::StrCat("STIX 2.0 object cannot be upgraded to 2.1: ", upgraded.status().message()),
           line, 0});
       return true;
     }
@@ -210,8 +207,7 @@ absl::Status DocumentReader::Read(std::string_view text,
   if (first_newline != std::string_view::npos) {
     element first;
     const std::string_view first_line = body.substr(0, first_newline);
-    if (impl_->parser.parse(first_line.data(), first_line.size()).get(first) !=
-        simdjson::SUCCESS) {
+    if (impl_->parser.parse(first_line.data(), first_line.size()).get(first) != simdjson::SUCCESS) {
       return SyntaxError(text, whole, 0);
     }
   } else {
@@ -230,16 +226,15 @@ absl::Status DocumentReader::Read(std::string_view text,
     const simdjson::error_code code = impl_->parser.parse(line.data(), line.size()).get(doc);
     if (code != simdjson::SUCCESS) {
       absl::Status status = SyntaxError(line, code, line_number - 1);
-      summary.document_findings.push_back(Finding{Severity::kError,
-                                                  util::StrCat("line ", line_number), "",
-                                                  "json-syntax", std::string(status.message()),
-                                                  line_number, 0});
+      summary.document_findings.push_back(
+          Finding{Severity::kError, util::StrCat("line ", line_number), "", "json-syntax",
+                  std::string(status.message()), line_number, 0});
       continue;
     }
     if (!impl_->Walk(doc, line_number, line, fn, summary, stop)) {
-      summary.document_findings.push_back(Finding{
-          Severity::kError, util::StrCat("line ", line_number), "", "not-an-object",
-          "each line must be a STIX object or bundle", line_number, 0});
+      summary.document_findings.push_back(
+          Finding{Severity::kError, util::StrCat("line ", line_number), "", "not-an-object",
+                  "each line must be a STIX object or bundle", line_number, 0});
     }
   }
   return absl::OkStatus();

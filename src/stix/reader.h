@@ -35,7 +35,7 @@ struct InputObject {
 
 struct ReadSummary {
   size_t objects = 0;
-  size_t upgraded = 0;     // STIX 2.0 objects upgraded to 2.1
+  size_t upgraded = 0;  // STIX 2.0 objects upgraded to 2.1
   size_t bytes = 0;
   std::vector<Finding> document_findings;  // bundle envelope, JSONL lines that do not parse, ...
 };

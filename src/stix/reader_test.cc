@@ -40,8 +40,10 @@ constexpr char kIdentity[] =
 TEST(Reader, WalksABundle) {
   std::vector<Seen> seen;
   ReadSummary summary;
-  const std::string text = std::string(R"({"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[)") +
-                           kIdentity + R"(,{"type":"x-thing","id":"bad id"}]})";
+  const std::string text =
+      std::string(
+          R"({"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[)") +
+      kIdentity + R"(,{"type":"x-thing","id":"bad id"}]})";
   ASSERT_TRUE(ReadAll(text, seen, summary).ok());
   ASSERT_EQ(seen.size(), 2u);
   EXPECT_EQ(seen[0].name, "identity--311b2d2d-f010-4473-83ec-1edf84858f4c");

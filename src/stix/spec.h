@@ -25,8 +25,8 @@ enum class Category { kSdo, kSro, kSco, kMeta, kBundle };
 
 // The kind of value a property holds (STIX 2.1 section 2).
 enum class Kind {
-  kAny,                // no check (custom extension content)
-  kString,             // non-empty unless allow_empty
+  kAny,     // no check (custom extension content)
+  kString,  // non-empty unless allow_empty
   kBoolean,
   kInteger,            // a JSON integer, optionally bounded
   kFloat,              // any JSON number, optionally bounded
@@ -51,14 +51,14 @@ struct StructSpec;
 // One property's type. Built with the helpers below: `ListOf(Ref({"identity"}))`.
 struct PropType {
   Kind kind = Kind::kAny;
-  std::shared_ptr<const PropType> item;     // kList: type of the items
-  std::vector<std::string> ref_types;       // kIdentifier: allowed target types; empty = any.
-                                            // "<sdo>", "<sco>", "<sro>" stand for categories.
-  const Vocabulary* vocab = nullptr;        // kOpenVocab, kEnum
-  std::optional<double> min, max;           // kInteger, kFloat bounds (inclusive)
-  std::shared_ptr<const StructSpec> fields; // kStruct; for kDictionary: type of every value
-                                            // is `item` when set
-  bool allow_empty = false;                 // kString: "" allowed
+  std::shared_ptr<const PropType> item;      // kList: type of the items
+  std::vector<std::string> ref_types;        // kIdentifier: allowed target types; empty = any.
+                                             // "<sdo>", "<sco>", "<sro>" stand for categories.
+  const Vocabulary* vocab = nullptr;         // kOpenVocab, kEnum
+  std::optional<double> min, max;            // kInteger, kFloat bounds (inclusive)
+  std::shared_ptr<const StructSpec> fields;  // kStruct; for kDictionary: type of every value
+                                             // is `item` when set
+  bool allow_empty = false;                  // kString: "" allowed
 };
 
 struct PropertySpec {
@@ -96,7 +96,7 @@ struct StructSpec {
   std::string name;  // for messages, e.g. "email-mime-part-type"
   std::vector<PropertySpec> properties;
   absl::flat_hash_map<std::string, size_t> index;  // name -> position in properties
-  bool allow_custom = true;                         // unknown fields: custom-property rules
+  bool allow_custom = true;                        // unknown fields: custom-property rules
   std::vector<Rule> rules;
 
   const PropertySpec* Find(std::string_view name) const;
@@ -122,7 +122,8 @@ struct PredefinedExtension {
 PropType Any();
 PropType String();
 PropType Boolean();
-PropType Integer(std::optional<double> min = std::nullopt, std::optional<double> max = std::nullopt);
+PropType Integer(std::optional<double> min = std::nullopt,
+                 std::optional<double> max = std::nullopt);
 PropType Float(std::optional<double> min = std::nullopt, std::optional<double> max = std::nullopt);
 PropType Timestamp();
 PropType Ref(std::vector<std::string> types = {});
@@ -189,12 +190,12 @@ class Registry {
 };
 
 // Registration entry points, one per spec_*.cc file.
-void RegisterSdos(Registry& registry);       // spec_sdo.cc: the 19 SDOs
-void RegisterSros(Registry& registry);       // spec_sro.cc: relationship, sighting
-void RegisterMeta(Registry& registry);       // spec_meta.cc: marking-definition,
-                                             // language-content, extension-definition
-void RegisterScos(Registry& registry);       // spec_sco.cc: the 18 SCOs and their
-                                             // predefined extensions
+void RegisterSdos(Registry& registry);  // spec_sdo.cc: the 19 SDOs
+void RegisterSros(Registry& registry);  // spec_sro.cc: relationship, sighting
+void RegisterMeta(Registry& registry);  // spec_meta.cc: marking-definition,
+                                        // language-content, extension-definition
+void RegisterScos(Registry& registry);  // spec_sco.cc: the 18 SCOs and their
+                                        // predefined extensions
 
 // Common property sets (STIX 2.1 sections 3.2 and 6), added by Registry::Add.
 void AddSdoCommonProperties(StructSpec& spec);

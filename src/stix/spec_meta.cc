@@ -42,7 +42,6 @@ constexpr PredefinedTlp kPredefinedTlp[] = {
     {"red", "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed"},
 };
 
-
 // --- common properties ------------------------------------------------------------------
 
 // Shared by all three meta types.

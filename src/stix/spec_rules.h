@@ -15,7 +15,6 @@ std::optional<std::string_view> StringProperty(const RuleContext& ctx, std::stri
 
 // A rule: when both timestamps are present and well-formed, `later` must not be earlier than
 // `earlier` (with `strictly_later`: must be later). Reported as `timestamp-order`.
-Rule TimestampOrder(std::string earlier, std::string later, bool strictly_later,
-                    Severity severity);
+Rule TimestampOrder(std::string earlier, std::string later, bool strictly_later, Severity severity);
 
 }  // namespace kongsi::stix::detail

@@ -65,7 +65,6 @@ bool HasUpper(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
 }
 
-
 // Adds optional properties and returns their names (for "at least one of" rules).
 template <typename Builder>
 std::vector<std::string> Optional(Builder& builder,
@@ -425,8 +424,9 @@ Rule IntegerOrStringValues(std::string property) {
     for (auto field : dict) {
       const element_type t = field.value.type();
       if (t != element_type::INT64 && t != element_type::UINT64 && t != element_type::STRING) {
-        ctx.Error(util::StrCat(Pointer(property), Pointer(field.key)), "property-type",
-                  util::StrCat(property, " values must be integers or strings, not ", JsonTypeWord(t)));
+        ctx.Error(
+            util::StrCat(Pointer(property), Pointer(field.key)), "property-type",
+            util::StrCat(property, " values must be integers or strings, not ", JsonTypeWord(t)));
       }
     }
   };

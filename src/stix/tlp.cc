@@ -28,12 +28,18 @@ constexpr std::array<std::pair<std::string_view, Tlp>, 9> kWellKnown = {{
 
 std::string_view TlpName(Tlp tlp) {
   switch (tlp) {
-    case Tlp::kNone: return "none";
-    case Tlp::kClear: return "clear";
-    case Tlp::kGreen: return "green";
-    case Tlp::kAmber: return "amber";
-    case Tlp::kAmberStrict: return "amber+strict";
-    case Tlp::kRed: return "red";
+    case Tlp::kNone:
+      return "none";
+    case Tlp::kClear:
+      return "clear";
+    case Tlp::kGreen:
+      return "green";
+    case Tlp::kAmber:
+      return "amber";
+    case Tlp::kAmberStrict:
+      return "amber+strict";
+    case Tlp::kRed:
+      return "red";
   }
   return "none";
 }

@@ -12,7 +12,14 @@ namespace kongsi::stix {
 
 // Ordered from least to most restrictive; kNone means "no TLP marking on the object"
 // (the policy layer then applies the node's configured default).
-enum class Tlp : uint8_t { kNone = 0, kClear = 1, kGreen = 2, kAmber = 3, kAmberStrict = 4, kRed = 5 };
+enum class Tlp : uint8_t {
+  kNone = 0,
+  kClear = 1,
+  kGreen = 2,
+  kAmber = 3,
+  kAmberStrict = 4,
+  kRed = 5
+};
 
 inline constexpr std::string_view kTlp2ExtensionId =
     "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d";

@@ -117,7 +117,6 @@ constexpr Rename kObservableRenames[] = {
     {"windows-registry-key", "modified", "modified_time"},
 };
 
-
 // One JSON-pointer reference token (RFC 6901): '~' -> "~0", '/' -> "~1".
 
 // Describes the first key that appears twice in one JSON object, anywhere in `value`.
@@ -130,8 +129,8 @@ std::optional<std::string> FindDuplicateKey(element value, const std::string& po
                             pointer.empty() ? std::string("the object") : pointer);
       }
       if (field.value.type() == element_type::OBJECT || field.value.type() == element_type::ARRAY) {
-        if (auto found = FindDuplicateKey(field.value,
-                                          util::StrCat(pointer, "/", JsonPointerToken(field.key)))) {
+        if (auto found = FindDuplicateKey(
+                field.value, util::StrCat(pointer, "/", JsonPointerToken(field.key)))) {
           return found;
         }
       }

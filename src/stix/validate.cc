@@ -5,9 +5,9 @@
 #include <optional>
 
 #include "absl/container/flat_hash_set.h"
-#include "util/strings.h"
 #include "absl/strings/str_join.h"
 #include "stix/spec.h"
+#include "util/strings.h"
 #include "util/time.h"
 #include "util/uuid.h"
 
@@ -18,14 +18,21 @@ const char* SeverityName(Severity s) { return s == Severity::kError ? "error" : 
 const char* JsonTypeWord(simdjson::dom::element_type t) {
   using simdjson::dom::element_type;
   switch (t) {
-    case element_type::ARRAY: return "a list";
-    case element_type::OBJECT: return "an object";
+    case element_type::ARRAY:
+      return "a list";
+    case element_type::OBJECT:
+      return "an object";
     case element_type::INT64:
-    case element_type::UINT64: return "an integer";
-    case element_type::DOUBLE: return "a number";
-    case element_type::STRING: return "a string";
-    case element_type::BOOL: return "a boolean";
-    case element_type::NULL_VALUE: return "null";
+    case element_type::UINT64:
+      return "an integer";
+    case element_type::DOUBLE:
+      return "a number";
+    case element_type::STRING:
+      return "a string";
+    case element_type::BOOL:
+      return "a boolean";
+    case element_type::NULL_VALUE:
+      return "null";
   }
   return "a value";
 }
@@ -75,8 +82,7 @@ std::string CheckPropertyName(std::string_view name) {
     return util::StrCat("property name \"", name, "\" must be 3 to 250 characters long");
   }
   for (char c : name) {
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-          c == '_')) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) {
       return util::StrCat("property name \"", name, "\" may contain only letters, digits and '_'");
     }
   }
@@ -114,7 +120,6 @@ using simdjson::dom::element;
 using simdjson::dom::element_type;
 using simdjson::dom::object;
 
-
 bool IsHex(std::string_view s) {
   if (s.size() % 2 != 0) return false;
   for (char c : s) {
@@ -136,8 +141,8 @@ bool IsBase64(std::string_view s) {
       continue;
     }
     if (pad > 0) return false;
-    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-          c == '+' || c == '/')) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+          c == '/')) {
       return false;
     }
   }
@@ -152,7 +157,6 @@ size_t HashHexLength(std::string_view algorithm) {
   if (algorithm == "SHA-512" || algorithm == "SHA3-512") return 128;
   return 0;
 }
-
 
 // A JSON pointer built lazily: a chain of steps on the stack, turned into a string only when
 // a finding is reported (most properties are fine, and building strings for them all is the
@@ -261,19 +265,16 @@ class ObjectChecker {
   void Warning(const Path& pointer, std::string_view rule, std::string message) {
     Warning(std::string_view(pointer.ToString()), rule, std::move(message));
   }
-  bool ExpectType(element v, element_type want, const Path& pointer,
-                  std::string_view what);
+  bool ExpectType(element v, element_type want, const Path& pointer, std::string_view what);
 
   void CheckStruct(const StructSpec& spec, object obj, const Path& pointer, bool top_level);
-  void CheckValue(const PropertySpec& prop, const PropType& type, element v,
-                  const Path& pointer);
+  void CheckValue(const PropertySpec& prop, const PropType& type, element v, const Path& pointer);
   void CheckReference(const PropType& type, std::string_view id, const Path& pointer);
   void CheckHashes(object hashes, const Path& pointer);
   void CheckExternalReference(element v, const Path& pointer);
   void CheckGranularMarking(element v, const Path& pointer);
   void CheckExtensions(object extensions, const Path& pointer);
-  void CheckCustomProperty(std::string_view key, element v, const Path& pointer,
-                           bool top_level);
+  void CheckCustomProperty(std::string_view key, element v, const Path& pointer, bool top_level);
   void CheckCommonTimestamps(object obj);
   void CheckSelectors(element root);
 
@@ -290,8 +291,7 @@ bool ObjectChecker::ExpectType(element v, element_type want, const Path& pointer
                                std::string_view what) {
   element_type got = v.type();
   if (got == want) return true;
-  if (want == element_type::DOUBLE &&
-      (got == element_type::INT64 || got == element_type::UINT64)) {
+  if (want == element_type::DOUBLE && (got == element_type::INT64 || got == element_type::UINT64)) {
     return true;
   }
   Error(pointer, "property-type", util::StrCat("must be ", what, ", not ", JsonTypeWord(got)));
@@ -344,8 +344,8 @@ void ObjectChecker::Run(element value) {
     spec = &type_spec_->spec;
     if (custom_category) {
       Error("/extensions", "extension-type",
-            util::StrCat("a new-object extension cannot be used on the predefined type \"",
-                         type_, "\""));
+            util::StrCat("a new-object extension cannot be used on the predefined type \"", type_,
+                         "\""));
     }
   } else {
     const bool looks_sco = custom_category ? *custom_category == Category::kSco
@@ -364,7 +364,8 @@ void ObjectChecker::Run(element value) {
     if (uuid && !sco && util::UuidVersion(*uuid) != 4) {
       Warning("/id", "uuid-version",
               util::StrCat("identifiers of SDOs, SROs and meta objects should use UUID version "
-                           "4, not ", util::UuidVersion(*uuid)));
+                           "4, not ",
+                           util::UuidVersion(*uuid)));
     }
   }
 
@@ -394,9 +395,9 @@ void ObjectChecker::CheckStruct(const StructSpec& spec, object obj, const Path& 
   }
   for (const PropertySpec& prop : spec.properties) {
     if (prop.required && !seen.Contains(prop.name)) {
-      Error(Path(&pointer, prop.name), "required-property",
-            util::StrCat("\"", prop.name, "\" is required", top_level ? " on " : " in ",
-                         spec.name));
+      Error(
+          Path(&pointer, prop.name), "required-property",
+          util::StrCat("\"", prop.name, "\" is required", top_level ? " on " : " in ", spec.name));
     }
   }
   if (!spec.rules.empty()) {
@@ -405,8 +406,8 @@ void ObjectChecker::CheckStruct(const StructSpec& spec, object obj, const Path& 
   }
 }
 
-void ObjectChecker::CheckCustomProperty(std::string_view key, element v,
-                                        const Path& pointer, bool top_level) {
+void ObjectChecker::CheckCustomProperty(std::string_view key, element v, const Path& pointer,
+                                        bool top_level) {
   if (std::string e = CheckPropertyName(key); !e.empty()) {
     Error(pointer, "custom-property-name", e);
     return;
@@ -419,7 +420,8 @@ void ObjectChecker::CheckCustomProperty(std::string_view key, element v,
   auto check_ref = [&](element item, const Path& where) {
     std::string_view id;
     if (item.get(id) != simdjson::SUCCESS) {
-      Warning(where, "custom-reference", "a custom property ending in _ref(s) should hold identifiers");
+      Warning(where, "custom-reference",
+              "a custom property ending in _ref(s) should hold identifiers");
     } else if (std::string e = CheckIdentifier(id); !e.empty()) {
       Warning(where, "custom-reference", e);
     }
@@ -429,7 +431,8 @@ void ObjectChecker::CheckCustomProperty(std::string_view key, element v,
   } else if (ends_with("_refs")) {
     simdjson::dom::array refs;
     if (v.get(refs) != simdjson::SUCCESS) {
-      Warning(pointer, "custom-reference", "a custom property ending in _refs should be a list of identifiers");
+      Warning(pointer, "custom-reference",
+              "a custom property ending in _refs should be a list of identifiers");
     } else {
       size_t i = 0;
       for (element item : refs) check_ref(item, Path(&pointer, i++));
@@ -521,9 +524,9 @@ void ObjectChecker::CheckValue(const PropertySpec& prop, const PropType& type, e
           Error(pointer, "enum",
                 util::StrCat("\"", value, "\" is not a value of ", type.vocab->name()));
         } else {
-          Warning(pointer, "vocabulary",
-                  util::StrCat("\"", value, "\" is not in the open vocabulary ",
-                               type.vocab->name()));
+          Warning(
+              pointer, "vocabulary",
+              util::StrCat("\"", value, "\" is not in the open vocabulary ", type.vocab->name()));
         }
       }
       return;
@@ -597,8 +600,7 @@ void ObjectChecker::CheckValue(const PropertySpec& prop, const PropType& type, e
   }
 }
 
-void ObjectChecker::CheckReference(const PropType& type, std::string_view id,
-                                   const Path& pointer) {
+void ObjectChecker::CheckReference(const PropType& type, std::string_view id, const Path& pointer) {
   if (type.ref_types.empty()) return;
   const std::string_view target = IdType(id);
   const TypeSpec* target_spec = Registry::Get().Find(target);
@@ -639,8 +641,7 @@ void ObjectChecker::CheckHashes(object hashes, const Path& pointer) {
     }
     const size_t want = HashHexLength(field.key);
     if (want != 0 && (value.size() != want || !IsHex(value))) {
-      Error(child, "hash-value",
-            util::StrCat(field.key, " must be ", want, " hexadecimal digits"));
+      Error(child, "hash-value", util::StrCat(field.key, " must be ", want, " hexadecimal digits"));
     }
   }
 }
@@ -752,9 +753,9 @@ void ObjectChecker::CheckCommonTimestamps(object obj) {
     if (auto p = util::ParseRfc3339(modified); p.ok()) m = *p;
   }
   if (c && m && m->micros < c->micros) {
-    Error("/modified", "timestamp-order",
-          util::StrCat("modified (", modified, ") must not be earlier than created (", created,
-                       ")"));
+    Error(
+        "/modified", "timestamp-order",
+        util::StrCat("modified (", modified, ") must not be earlier than created (", created, ")"));
   }
   // STIX 2.1 section 3.2: created and modified are precise to the millisecond. Much real
   // data has whole seconds, so this is reported as a warning.
@@ -822,8 +823,8 @@ void ObjectChecker::CheckSelectors(element root) {
 
 Validator::Validator(ValidatorOptions options) : options_(options) {}
 
-void Validator::ValidateObject(element object, std::string_view object_name,
-                               std::string_view base, std::vector<Finding>& out) const {
+void Validator::ValidateObject(element object, std::string_view object_name, std::string_view base,
+                               std::vector<Finding>& out) const {
   ObjectChecker(options_, object_name, base, out).Run(object);
 }
 
@@ -849,8 +850,7 @@ void Validator::ValidateBundleEnvelope(element bundle, std::vector<Finding>& out
     error("/id", "id-type-mismatch", "a bundle's id must start with \"bundle--\"");
   }
   element objects;
-  if (obj["objects"].get(objects) == simdjson::SUCCESS &&
-      objects.type() != element_type::ARRAY) {
+  if (obj["objects"].get(objects) == simdjson::SUCCESS && objects.type() != element_type::ARRAY) {
     error("/objects", "property-type", "objects must be a list");
   }
 }

@@ -40,11 +40,11 @@ class Validator {
 
 // Low-level checks shared by the engine and per-type rules. Each returns an empty string
 // when the value is fine, otherwise a message saying what is wrong.
-std::string CheckIdentifier(std::string_view id);        // "type--uuid", RFC 4122 UUID
-std::string CheckTypeName(std::string_view type);        // 3-250 chars, a-z 0-9 '-'
-std::string CheckPropertyName(std::string_view name);    // 3-250 chars, a-z 0-9 '_' (custom)
-std::string CheckTimestamp(std::string_view ts);         // RFC 3339, 'Z'
-std::string_view IdType(std::string_view id);            // "indicator" of "indicator--..."
+std::string CheckIdentifier(std::string_view id);      // "type--uuid", RFC 4122 UUID
+std::string CheckTypeName(std::string_view type);      // 3-250 chars, a-z 0-9 '-'
+std::string CheckPropertyName(std::string_view name);  // 3-250 chars, a-z 0-9 '_' (custom)
+std::string CheckTimestamp(std::string_view ts);       // RFC 3339, 'Z'
+std::string_view IdType(std::string_view id);          // "indicator" of "indicator--..."
 
 // "a list", "an object", "an integer", ... for messages about JSON types.
 const char* JsonTypeWord(simdjson::dom::element_type type);

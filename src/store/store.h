@@ -71,9 +71,9 @@ struct ObjectRecord {
 
 // A version as read back, with its place in a collection when read through one.
 struct StoredObject {
-  ObjectRecord record;          // `values` is left empty on reads
-  Timestamp date_added = 0;     // in the collection read; first ingest time otherwise
-  std::string collection_id;    // empty when read without a collection
+  ObjectRecord record;        // `values` is left empty on reads
+  Timestamp date_added = 0;   // in the collection read; first ingest time otherwise
+  std::string collection_id;  // empty when read without a collection
 };
 
 enum class PutOutcome : uint8_t { kAdded, kUnchanged, kConflict };
@@ -95,10 +95,10 @@ struct ObjectQuery {
   std::vector<std::string> types;          // empty: any
   std::vector<std::string> spec_versions;  // empty: any
   VersionSelect versions = VersionSelect::kLast;
-  std::vector<Timestamp> exact_versions;   // non-empty: only these versions (overrides `versions`)
-  std::optional<Timestamp> added_after;    // strictly after (TAXII added_after)
-  std::optional<Timestamp> added_since;    // at or after (CLI --since)
-  size_t limit = 0;                        // 0: no limit
+  std::vector<Timestamp> exact_versions;  // non-empty: only these versions (overrides `versions`)
+  std::optional<Timestamp> added_after;   // strictly after (TAXII added_after)
+  std::optional<Timestamp> added_since;   // at or after (CLI --since)
+  size_t limit = 0;                       // 0: no limit
 };
 
 struct ValueHit {
@@ -134,8 +134,8 @@ struct AuditRecord {
 };
 
 struct StoreConfig {
-  std::string backend = "sqlite";  // "sqlite" (later "postgres")
-  std::string path;                // sqlite: database file
+  std::string backend = "sqlite";      // "sqlite" (later "postgres")
+  std::string path;                    // sqlite: database file
   const util::Clock* clock = nullptr;  // nullptr: system clock
 };
 

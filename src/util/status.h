@@ -12,10 +12,10 @@
 #define KONGSI_STATUS_CONCAT(a, b) KONGSI_STATUS_CONCAT_INNER(a, b)
 
 // Returns from the current function with `expr`'s status if it is not OK.
-#define KONGSI_RETURN_IF_ERROR(expr)                  \
-  do {                                                \
-    ::absl::Status kongsi_status_ = (expr);           \
-    if (!kongsi_status_.ok()) return kongsi_status_;  \
+#define KONGSI_RETURN_IF_ERROR(expr)                 \
+  do {                                               \
+    ::absl::Status kongsi_status_ = (expr);          \
+    if (!kongsi_status_.ok()) return kongsi_status_; \
   } while (false)
 
 // `lhs = value of expr` or returns expr's error status from the current function.

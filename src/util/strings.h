@@ -12,7 +12,9 @@
 
 namespace kongsi::util {
 
-inline absl::string_view AsAbsl(std::string_view v) { return absl::string_view(v.data(), v.size()); }
+inline absl::string_view AsAbsl(std::string_view v) {
+  return absl::string_view(v.data(), v.size());
+}
 
 namespace detail {
 template <typename T>

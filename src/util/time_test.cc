@@ -48,8 +48,8 @@ TEST(Rfc3339, RejectsMalformedInputWithAReason) {
 }
 
 TEST(Rfc3339, FormatRoundTrips) {
-  for (const char* text : {"2016-05-12T08:17:27.123Z", "1969-07-20T20:17:40.000Z",
-                           "2038-01-19T03:14:08.999Z"}) {
+  for (const char* text :
+       {"2016-05-12T08:17:27.123Z", "1969-07-20T20:17:40.000Z", "2038-01-19T03:14:08.999Z"}) {
     auto t = ParseRfc3339(text);
     ASSERT_TRUE(t.ok());
     EXPECT_EQ(FormatRfc3339(t->micros, 3), text);

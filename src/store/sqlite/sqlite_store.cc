@@ -203,8 +203,8 @@ class SqliteWriteTransaction final : public WriteTransaction {
             KONGSI_ASSIGN_OR_RETURN(const auto stored, w_.FindVersion(r));
             if (stored.first != key) {  // stored before this row, by an earlier write or row
               key = stored.first;
-              outcome = stored.second == r.content_hash ? PutOutcome::kUnchanged
-                                                        : PutOutcome::kConflict;
+              outcome =
+                  stored.second == r.content_hash ? PutOutcome::kUnchanged : PutOutcome::kConflict;
             }
           }
           outcomes.push_back(outcome);
