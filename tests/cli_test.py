@@ -20,9 +20,10 @@ import unittest
 import uuid
 from datetime import datetime, timedelta, timezone
 
+from node_case import KONGSI_BIN, NodeTestCase, clean_env
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "data")
-KONGSI_BIN = os.environ.get("KONGSI_BIN", "")
 TIMEOUT = 120  # seconds, for any single kongsi command
 
 # Well-known TLP marking definitions.
@@ -88,25 +89,11 @@ def write_jsonl(path, objects):
             f.write(json.dumps(o, separators=(",", ":")) + "\n")
 
 
-class KongsiTestCase(unittest.TestCase):
+class KongsiTestCase(NodeTestCase):
     """Runs kongsi in a fresh temporary data directory (removed afterwards)."""
 
-    @classmethod
-    def setUpClass(cls):
-        if not KONGSI_BIN or not os.access(KONGSI_BIN, os.X_OK):
-            raise RuntimeError(
-                "KONGSI_BIN must name the kongsi binary (got %r); CTest sets it" % KONGSI_BIN)
-
-    def setUp(self):
-        self.tmp = tempfile.mkdtemp(prefix="kongsi-e2e-")
-        self.addCleanup(shutil.rmtree, self.tmp, ignore_errors=True)
-        self.data_dir = os.path.join(self.tmp, "node")
-
     def env(self, **extra):
-        env = dict(os.environ)
-        env.pop("KONGSI_DATA_DIR", None)
-        env.update(extra)
-        return env
+        return clean_env(**extra)
 
     def kongsi(self, *args, data_dir=None, stdin=None, env=None, cwd=None, timeout=TIMEOUT,
                global_args=()):

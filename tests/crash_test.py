@@ -28,17 +28,15 @@ KONGSI_CRASH_OBJECTS (optional, total indicators, default 200000), KONGSI_CRASH_
 import json
 import os
 import random
-import shutil
 import signal
 import sqlite3
 import subprocess
-import tempfile
 import time
 import unittest
 import uuid
 from datetime import datetime, timezone
 
-KONGSI_BIN = os.environ.get("KONGSI_BIN", "")
+from node_case import KONGSI_BIN, NodeTestCase, clean_env
 FILES = 20
 TOTAL_OBJECTS = int(os.environ.get("KONGSI_CRASH_OBJECTS", "200000"))
 KILLS = int(os.environ.get("KONGSI_CRASH_KILLS", "5"))
@@ -105,20 +103,13 @@ class Input:
         assert len(self.ids) == TOTAL_OBJECTS
 
 
-class CrashTest(unittest.TestCase):
+class CrashTest(NodeTestCase):
 
-    @classmethod
-    def setUpClass(cls):
-        if not KONGSI_BIN or not os.access(KONGSI_BIN, os.X_OK):
-            raise RuntimeError(
-                "KONGSI_BIN must name the kongsi binary (got %r); CTest sets it" % KONGSI_BIN)
+    tmp_prefix = "kongsi-crash-"
 
     def setUp(self):
-        self.tmp = tempfile.mkdtemp(prefix="kongsi-crash-")
-        self.addCleanup(shutil.rmtree, self.tmp, ignore_errors=True)
-        self.data_dir = os.path.join(self.tmp, "node")
-        self.env = dict(os.environ)
-        self.env.pop("KONGSI_DATA_DIR", None)
+        super().setUp()
+        self.env = clean_env()
 
     def kongsi(self, *args, timeout=COMMAND_TIMEOUT):
         p = subprocess.run([KONGSI_BIN, "--data-dir", self.data_dir] + list(args),

@@ -8,13 +8,11 @@ KONGSI_SOURCE_DIR (the repository; the shared folder sits beside it).
 
 import json
 import os
-import shutil
 import subprocess
-import tempfile
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-KONGSI_BIN = os.environ.get("KONGSI_BIN", "")
+from node_case import KONGSI_BIN, NodeTestCase, clean_env
 SOURCE_DIR = os.environ.get("KONGSI_SOURCE_DIR", os.path.dirname(HERE))
 SHARED_DATA = os.path.normpath(os.path.join(SOURCE_DIR, "..", "shared", "data"))
 STIX_EXAMPLES = os.path.join(SHARED_DATA, "stix-examples")
@@ -34,20 +32,13 @@ KNOWN_INVALID = {
 }
 
 
-class SharedDataTest(unittest.TestCase):
+class SharedDataTest(NodeTestCase):
 
-    @classmethod
-    def setUpClass(cls):
-        if not KONGSI_BIN or not os.access(KONGSI_BIN, os.X_OK):
-            raise RuntimeError(
-                "KONGSI_BIN must name the kongsi binary (got %r); CTest sets it" % KONGSI_BIN)
+    tmp_prefix = "kongsi-shared-"
 
     def setUp(self):
-        self.tmp = tempfile.mkdtemp(prefix="kongsi-shared-")
-        self.addCleanup(shutil.rmtree, self.tmp, ignore_errors=True)
-        self.data_dir = os.path.join(self.tmp, "node")
-        self.env = dict(os.environ)
-        self.env.pop("KONGSI_DATA_DIR", None)
+        super().setUp()
+        self.env = clean_env()
 
     def need(self, path):
         if not os.path.exists(path):
