@@ -19,6 +19,8 @@ std::string Minify(simdjson::dom::element element);
 std::string MinifyText(std::string_view raw);
 
 // SHA-256 (32 raw bytes) of the canonical form: keys sorted by their bytes, no white space.
+// Not RFC 8785 (sco_id.h has that, for SCO ids): JCS turns every number into a double, so two
+// bodies differing only in a large integer would hash alike; this form keeps numbers exact.
 std::string ContentHash(simdjson::dom::element element);
 
 // The canonical (sorted-key, minified) JSON text, as hashed by ContentHash.
