@@ -11,6 +11,7 @@
 
 #include "stix/spec.h"
 #include "stix/spec_rules.h"
+#include "stix/tlp.h"
 #include "stix/validate.h"
 #include "stix/vocab.h"
 #include "util/strings.h"
@@ -28,19 +29,6 @@ const Vocabulary& MarkingDefinitionTypes() {
       new Vocabulary("marking-definition-type", {"statement", "tlp"});
   return *vocabulary;
 }
-
-// The four TLP 1.0 marking definitions STIX 2.1 predefines. Other
-// instances of tlp-marking MUST NOT be created.
-struct PredefinedTlp {
-  std::string_view level;
-  std::string_view id;
-};
-constexpr PredefinedTlp kPredefinedTlp[] = {
-    {"white", "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9"},
-    {"green", "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da"},
-    {"amber", "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82"},
-    {"red", "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed"},
-};
 
 // --- common properties ------------------------------------------------------------------
 
@@ -94,20 +82,19 @@ void CheckTlpDefinition(RuleContext& ctx, simdjson::dom::object definition) {
     ctx.Error("/definition/tlp", "property-type", "tlp must be a string");
     return;
   }
-  const PredefinedTlp* level = nullptr;
-  for (const PredefinedTlp& known : kPredefinedTlp) {
-    if (known.level == tlp) level = &known;
-  }
-  if (level == nullptr) {
+  // STIX 2.1 predefines the four TLP 1.0 marking definitions; others MUST NOT be created.
+  const bool known = tlp == "white" || tlp == "green" || tlp == "amber" || tlp == "red";
+  if (!known) {
     ctx.Error("/definition/tlp", "enum",
               util::StrCat("\"", tlp, "\" is not a TLP level (white, green, amber or red)"));
     return;
   }
   const std::optional<std::string_view> id = StringProperty(ctx, "id");
-  if (id && *id != level->id) {
+  const std::string_view expected = Tlp10MarkingId(*ParseTlpName(tlp));
+  if (id && *id != expected) {
     ctx.Error("/id", "tlp-marking-id",
-              util::StrCat("TLP markings must use the predefined marking definitions; TLP:",
-                           level->level, " is ", level->id, ", not ", *id));
+              util::StrCat("TLP markings must use the predefined marking definitions; TLP:", tlp,
+                           " is ", expected, ", not ", *id));
   }
 }
 

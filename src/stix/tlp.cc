@@ -57,6 +57,14 @@ std::optional<Tlp> ParseTlpName(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view Tlp10MarkingId(Tlp tlp) {
+  // The TLP 1.0 entries are the last four of kWellKnown.
+  for (size_t i = 5; i < kWellKnown.size(); ++i) {
+    if (kWellKnown[i].second == tlp) return kWellKnown[i].first;
+  }
+  return {};
+}
+
 std::optional<Tlp> TlpOfMarkingId(std::string_view id) {
   for (const auto& [known, tlp] : kWellKnown) {
     if (known == id) return tlp;

@@ -29,6 +29,10 @@ std::string_view TlpName(Tlp tlp);
 // Inverse of TlpName; also accepts "white" (TLP 1.0) as CLEAR and upper case.
 std::optional<Tlp> ParseTlpName(std::string_view name);
 
+// The id of the STIX 2.1 predefined TLP 1.0 marking definition for CLEAR (WHITE), GREEN,
+// AMBER or RED; empty for the levels TLP 1.0 does not have (none, AMBER+STRICT).
+std::string_view Tlp10MarkingId(Tlp tlp);
+
 // The TLP level of a well-known marking-definition id (TLP 2.0 or TLP 1.0), or nullopt.
 std::optional<Tlp> TlpOfMarkingId(std::string_view marking_definition_id);
 
