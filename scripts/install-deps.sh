@@ -16,6 +16,8 @@ PACKAGES=(
   libspdlog-dev libfmt-dev zlib1g-dev
   # tests, benchmarks, tools used by tests
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev sqlite3 python3 procps
+  # TAXII server: load test (make bench), TLS test certificates
+  wrk openssl
 )
 
 missing=()

@@ -1,8 +1,8 @@
 // The disclosure door. Audit records are buffered and appended in batches so that exporting a
-// million objects costs a handful of transactions, not a million.
+// million objects costs a handful of transactions, not a million; a page is looked ahead by
+// one object so `more` is exact without disclosing (or auditing) the object that proves it.
 #include "policy/disclosure.h"
 
-#include <cstdlib>
 #include <vector>
 
 #include "util/status.h"
@@ -13,27 +13,31 @@ namespace {
 constexpr size_t kAuditBatch = 10000;
 }  // namespace
 
-Principal LocalOperator(std::string_view node_organisation) {
-  const char* user = std::getenv("USER");
-  Principal p;
-  p.name = util::StrCat("operator:", user != nullptr && *user != '\0' ? user : "unknown");
-  p.organisation = std::string(node_organisation);
-  p.local_operator = true;
-  return p;
+absl::Status Disclosure::CheckCollectionVisible(const Principal& principal,
+                                                std::string_view collection_id) {
+  if (!principal.CanRead(collection_id)) {
+    // Worded as the store words an unknown collection: the two must be indistinguishable.
+    return absl::NotFoundError(util::StrCat("collection ", collection_id, " not found"));
+  }
+  return store_.GetCollection(collection_id).status();
 }
 
-absl::Status Disclosure::Disclose(
-    const Principal& principal, std::string_view channel, const store::ObjectQuery& query,
-    const std::function<bool(std::string_view, const store::StoredObject&)>& sink) {
-  if (!principal.local_operator) {
-    // Until agreements exist, nobody but the node's own operator receives anything.
+absl::StatusOr<DisclosedPage> Disclosure::Disclose(const Principal& principal,
+                                                   std::string_view channel,
+                                                   const store::ObjectQuery& query,
+                                                   const DisclosureSink& sink) {
+  if (query.collection_id.empty() && !principal.local_operator) {
     return absl::PermissionDeniedError(
-        util::StrCat("principal ", principal.name, " has no sharing agreement with this node"));
+        util::StrCat("principal ", principal.name, " may only read through collections"));
+  }
+  if (!query.collection_id.empty()) {
+    KONGSI_RETURN_IF_ERROR(CheckCollectionVisible(principal, query.collection_id));
   }
   // Write-ahead: a batch is recorded in the audit log before any of its bytes are handed to
   // the sink, so a crash can over-report a disclosure but never hide one.
+  DisclosedPage page;
   std::vector<store::StoredObject> batch;
-  batch.reserve(kAuditBatch);
+  batch.reserve(query.limit > 0 && query.limit < kAuditBatch ? query.limit : kAuditBatch);
   bool stopped = false;
   absl::Status flush_status;
   auto flush = [&]() -> absl::Status {
@@ -46,8 +50,9 @@ absl::Status Disclosure::Disclose(
                                          std::string(channel), object.record.id,
                                          object.record.version, false});
     }
-    KONGSI_RETURN_IF_ERROR(store_.AppendAudit(audit));
+    KONGSI_RETURN_IF_ERROR(audit_.Append(audit));
     for (const store::StoredObject& object : batch) {
+      ++page.count;
       if (!sink(object.record.body, object)) {
         stopped = true;
         break;
@@ -56,7 +61,15 @@ absl::Status Disclosure::Disclose(
     batch.clear();
     return absl::OkStatus();
   };
-  KONGSI_RETURN_IF_ERROR(store_.Scan(query, [&](const store::StoredObject& object) {
+  store::ObjectQuery lookahead = query;
+  if (query.limit > 0) lookahead.limit = query.limit + 1;
+  size_t seen = 0;
+  KONGSI_RETURN_IF_ERROR(store_.Scan(lookahead, [&](const store::StoredObject& object) {
+    if (query.limit > 0 && seen == query.limit) {
+      page.more = true;  // the one object past the page: proves `more`, is not disclosed
+      return false;
+    }
+    ++seen;
     batch.push_back(object);
     if (batch.size() < kAuditBatch) return true;
     flush_status = flush();
@@ -64,7 +77,8 @@ absl::Status Disclosure::Disclose(
   }));
   KONGSI_RETURN_IF_ERROR(flush_status);
   if (!stopped) KONGSI_RETURN_IF_ERROR(flush());
-  return absl::OkStatus();
+  if (stopped) page.more = false;  // the caller stopped: it decides what follows
+  return page;
 }
 
 }  // namespace kongsi::policy

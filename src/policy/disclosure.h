@@ -1,50 +1,63 @@
 // policy::Disclosure: the one exit door (DESIGN.md section 3, invariant 1). Every object that
 // leaves the node (export file, TAXII response, federation push, ...) is read through
 // Disclose() for the receiving principal, and each disclosed version is appended to the
-// audit log.
+// audit log before its bytes are handed out.
 //
-// Today the door knows one kind of principal, the local operator (a person running the
-// kongsi command on the node, with access to its data directory), who may receive every
-// stored object. Sharing agreements, TLP enforcement and redaction for other principals are
-// added here by the sharing-policy work, without changing callers.
+// Today the door checks collection rights: the local operator (a person running the kongsi
+// command on the node, with access to its data directory) may receive every stored object;
+// any other principal only what is in collections it may read, and a collection it may not
+// read does not exist for it (NotFound, worded like a real unknown collection). Sharing
+// agreements, TLP enforcement and redaction are added here by the sharing-policy work,
+// without changing callers.
 //
-// Thread-safe if the store is. Errors: those of the store (Scan, AppendAudit).
+// Thread-safe if the store is; concurrent Disclose calls share audit transactions (AuditLog).
+// Errors: NotFound for a collection the principal cannot read (or that does not exist);
+// PermissionDenied for a principal other than the operator reading outside collections;
+// those of the store (Scan, AppendAudit).
 #pragma once
 
 #include <functional>
 #include <string>
 #include <string_view>
 
-#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "policy/audit_log.h"
+#include "policy/principal.h"
 #include "store/store.h"
 #include "util/time.h"
 
 namespace kongsi::policy {
 
-struct Principal {
-  std::string name;          // "operator:alice", a token name, a peer name
-  std::string organisation;  // identity id of the principal's organisation
-  bool local_operator = false;
+// What one Disclose call handed out.
+struct DisclosedPage {
+  size_t count = 0;   // objects passed to the sink
+  bool more = false;  // query.limit was reached and further objects match
 };
 
-// The principal of whoever runs the CLI on this node (user name from the environment).
-Principal LocalOperator(std::string_view node_organisation);
+using DisclosureSink =
+    std::function<bool(std::string_view body, const store::StoredObject& object)>;
 
 class Disclosure {
  public:
-  Disclosure(store::Store& store, const util::Clock& clock) : store_(store), clock_(clock) {}
+  Disclosure(store::Store& store, const util::Clock& clock)
+      : store_(store), clock_(clock), audit_(store) {}
 
-  // Calls `sink` with every object matching `query` that `principal` may receive, as the
-  // exact bytes to send, and records each one in the audit log under `channel` ("export",
-  // "taxii", ...). Audit records are written in batches and always before Disclose returns;
-  // `sink` returns false to stop early.
-  absl::Status Disclose(
-      const Principal& principal, std::string_view channel, const store::ObjectQuery& query,
-      const std::function<bool(std::string_view body, const store::StoredObject& object)>& sink);
+  // Calls `sink` with every object matching `query` that `principal` may receive (at most
+  // query.limit when set), as the exact bytes to send, and records each one in the audit
+  // log under `channel` ("export", "taxii.objects", ...). Audit records are written in
+  // batches, each before any of its objects reaches the sink; `sink` returns false to stop.
+  absl::StatusOr<DisclosedPage> Disclose(const Principal& principal, std::string_view channel,
+                                         const store::ObjectQuery& query,
+                                         const DisclosureSink& sink);
+
+  // OK when `principal` may read `collection_id`; NotFound otherwise (same message as an
+  // unknown collection), for endpoints that reveal a collection without objects.
+  absl::Status CheckCollectionVisible(const Principal& principal, std::string_view collection_id);
 
  private:
   store::Store& store_;
   const util::Clock& clock_;
+  AuditLog audit_;
 };
 
 }  // namespace kongsi::policy

@@ -7,6 +7,9 @@
 #include "gtest/gtest.h"
 #include "util/uuid.h"
 
+// Records and queries below name only the fields a test is about.
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
 namespace kongsi::policy {
 namespace {
 
@@ -50,12 +53,14 @@ class DisclosureTest : public ::testing::Test {
 TEST_F(DisclosureTest, OperatorReceivesEverythingAndEachDisclosureIsAudited) {
   Disclosure door(*store_, clock_);
   std::vector<std::string> bodies;
-  ASSERT_TRUE(door.Disclose(LocalOperator("identity--x"), "export", {},
+  auto page = door.Disclose(LocalOperator("identity--x"), "export", {},
                             [&](std::string_view body, const store::StoredObject&) {
                               bodies.emplace_back(body);
                               return true;
-                            })
-                  .ok());
+                            });
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->count, 3u);
+  EXPECT_FALSE(page->more);
   EXPECT_EQ(bodies.size(), 3u);
   auto audit = store_->ReadAudit("");
   ASSERT_TRUE(audit.ok());
@@ -67,16 +72,74 @@ TEST_F(DisclosureTest, OperatorReceivesEverythingAndEachDisclosureIsAudited) {
 
 TEST_F(DisclosureTest, OthersReceiveNothingUntilAgreementsExist) {
   Disclosure door(*store_, clock_);
-  Principal stranger{"partner-x", "identity--y", false};
+  Principal stranger{.name = "partner-x", .organisation = "identity--y", .read = {"*"}};
   int received = 0;
-  absl::Status s =
-      door.Disclose(stranger, "export", {}, [&](std::string_view, const store::StoredObject&) {
-        ++received;
-        return true;
-      });
+  absl::Status s = door.Disclose(stranger, "export", {},
+                                 [&](std::string_view, const store::StoredObject&) {
+                                   ++received;
+                                   return true;
+                                 })
+                       .status();
   EXPECT_TRUE(absl::IsPermissionDenied(s));
   EXPECT_EQ(received, 0);
   EXPECT_TRUE(store_->ReadAudit("")->empty());
+}
+
+constexpr char kCollection[] = "91a7b528-80eb-42ed-a74d-c6fbd5a26116";
+constexpr char kOtherCollection[] = "52892447-4d7e-4f70-b94d-d7f22742ff63";
+
+// A token holder reads only collections listed in its rights; others do not exist for it.
+TEST_F(DisclosureTest, CollectionRightsDecideWhatExists) {
+  ASSERT_TRUE(store_->CreateCollection({.id = kCollection, .title = "shared"}).ok());
+  ASSERT_TRUE(store_->CreateCollection({.id = kOtherCollection, .title = "internal"}).ok());
+  Disclosure door(*store_, clock_);
+  Principal reader{.name = "soc-bank-a", .organisation = "bank-a", .read = {kCollection}};
+  auto sink = [](std::string_view, const store::StoredObject&) { return true; };
+  EXPECT_TRUE(door.Disclose(reader, "taxii", {.collection_id = kCollection}, sink).ok());
+  auto hidden = door.Disclose(reader, "taxii", {.collection_id = kOtherCollection}, sink);
+  auto unknown =
+      door.Disclose(reader, "taxii", {.collection_id = "0d5a1e57-5b5a-4b83-8d8f-6b0a6c1e2f00"},
+                    sink);
+  EXPECT_TRUE(absl::IsNotFound(hidden.status()));
+  EXPECT_TRUE(absl::IsNotFound(unknown.status()));
+  // Same wording, with only the id differing: nothing tells "hidden" from "absent".
+  EXPECT_EQ(std::string(hidden.status().message()).find(kOtherCollection), 11u);
+  EXPECT_EQ(std::string(unknown.status().message()).find("0d5a1e57"), 11u);
+  EXPECT_TRUE(absl::IsNotFound(door.CheckCollectionVisible(reader, kOtherCollection)));
+  EXPECT_TRUE(door.CheckCollectionVisible(reader, kCollection).ok());
+}
+
+// A page stops at the limit; `more` is known without disclosing (or auditing) the next object.
+TEST_F(DisclosureTest, PageLooksAheadWithoutDisclosing) {
+  ASSERT_TRUE(store_->CreateCollection({.id = kCollection, .title = "shared"}).ok());
+  std::vector<store::ObjectRecord> records;
+  for (int i = 0; i < 5; ++i) {
+    store::ObjectRecord r;
+    r.id = "ipv4-addr--" + util::NewUuidV4();
+    r.type = "ipv4-addr";
+    r.spec_version = "2.1";
+    r.body = R"({"type":"ipv4-addr","id":")" + r.id + "\"}";
+    r.content_hash = r.id;
+    records.push_back(r);
+  }
+  ASSERT_TRUE(store_->Put(kCollection, records).ok());
+  const size_t audited_before = store_->ReadAudit("")->size();
+  Disclosure door(*store_, clock_);
+  Principal reader{.name = "soc-bank-a", .read = {"*"}};
+  std::vector<std::string> ids;
+  auto sink = [&](std::string_view, const store::StoredObject& o) {
+    ids.push_back(o.record.id);
+    return true;
+  };
+  auto page = door.Disclose(reader, "taxii", {.collection_id = kCollection, .limit = 3}, sink);
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->count, 3u);
+  EXPECT_TRUE(page->more);
+  EXPECT_EQ(store_->ReadAudit("")->size(), audited_before + 3);
+  page = door.Disclose(reader, "taxii", {.collection_id = kCollection, .limit = 5}, sink);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->count, 5u);
+  EXPECT_FALSE(page->more);
 }
 
 }  // namespace

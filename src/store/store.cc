@@ -130,7 +130,46 @@ absl::StatusOr<std::vector<ValueHit>> Store::LookupValue(std::string_view value)
   return DoLookupValue(value);
 }
 
+absl::StatusOr<size_t> Store::RemoveFromCollection(const ObjectQuery& query) {
+  if (query.collection_id.empty() || query.ids.empty()) {
+    return absl::InvalidArgumentError("removing from a collection needs a collection and ids");
+  }
+  KONGSI_RETURN_IF_ERROR(GetCollection(query.collection_id).status());
+  return DoRemoveFromCollection(query);
+}
+
 absl::StatusOr<Stats> Store::GetStats() { return DoGetStats(); }
+
+absl::Status Store::CreateToken(const TokenRecord& token) {
+  if (token.name.empty() || token.key_id.empty() || token.secret_hash.empty()) {
+    return absl::InvalidArgumentError("token without name, key id or secret hash");
+  }
+  return DoCreateToken(token);
+}
+
+absl::StatusOr<std::vector<TokenRecord>> Store::ListTokens() { return DoListTokens(); }
+
+absl::StatusOr<std::optional<TokenRecord>> Store::FindToken(std::string_view key_id) {
+  if (key_id.empty()) return std::nullopt;
+  return DoFindToken(key_id);
+}
+
+absl::Status Store::RevokeToken(std::string_view name) {
+  if (name.empty()) return absl::InvalidArgumentError("empty token name");
+  return DoRevokeToken(name);
+}
+
+absl::Status Store::PutStatus(const StatusRecord& status) {
+  if (status.id.empty() || status.body.empty()) {
+    return absl::InvalidArgumentError("status resource without id or body");
+  }
+  return DoPutStatus(status);
+}
+
+absl::StatusOr<std::optional<StatusRecord>> Store::GetStatus(std::string_view id) {
+  if (id.empty()) return std::nullopt;
+  return DoGetStatus(id);
+}
 
 absl::Status Store::AppendAudit(std::span<const AuditRecord> records) {
   for (const AuditRecord& r : records) {

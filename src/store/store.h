@@ -95,7 +95,9 @@ struct ObjectQuery {
   std::vector<std::string> types;          // empty: any
   std::vector<std::string> spec_versions;  // empty: any
   VersionSelect versions = VersionSelect::kLast;
-  std::vector<Timestamp> exact_versions;  // non-empty: only these versions (overrides `versions`)
+  std::vector<Timestamp> exact_versions;  // non-empty: these versions (overrides `versions`)
+  // Selected as well (TAXII match[version] may list several: "first,last", "last,<timestamp>").
+  std::vector<VersionSelect> also_versions;
   std::optional<Timestamp> added_after;   // strictly after (TAXII added_after)
   std::optional<Timestamp> added_since;   // at or after (CLI --since)
   size_t limit = 0;                       // 0: no limit
@@ -131,6 +133,26 @@ struct AuditRecord {
   std::string object_id;
   Timestamp version = kNoVersion;
   bool redacted = false;
+};
+
+// An API token (DESIGN.md section 4: principals). Only a slow hash of its secret is stored.
+struct TokenRecord {
+  std::string name;         // unique among live tokens, e.g. "soc-bank-a"
+  std::string key_id;       // public part of the token, the lookup key (unique forever)
+  std::string secret_hash;  // libsodium crypto_pwhash_str (argon2id) of the secret part
+  std::string organisation;               // identity id or name of the holder's organisation
+  std::vector<std::string> read;          // collection ids, or "*" for every collection
+  std::vector<std::string> write;         // collection ids, or "*"
+  Timestamp created = 0;
+  std::optional<Timestamp> revoked;       // set: the token no longer authenticates
+};
+
+// A TAXII status resource as stored: `body` is its JSON; `owner` the principal who created it.
+struct StatusRecord {
+  std::string id;
+  std::string owner;
+  Timestamp created = 0;
+  std::string body;
 };
 
 struct StoreConfig {
@@ -205,6 +227,12 @@ class Store {
   // Every stored version that mentions `value` (exact, after normalisation by the caller).
   absl::StatusOr<std::vector<ValueHit>> LookupValue(std::string_view value);
 
+  // Removes from collection `query.collection_id` the versions of `query.ids` that `query`
+  // selects (TAXII delete object); the versions stay stored (other collections, audit).
+  // Returns how many memberships were removed. InvalidArgument without a collection or ids;
+  // NotFound for an unknown collection.
+  absl::StatusOr<size_t> RemoveFromCollection(const ObjectQuery& query);
+
   absl::StatusOr<Stats> GetStats();
 
   // --- audit and metadata -----------------------------------------------------------------
@@ -213,6 +241,17 @@ class Store {
 
   absl::StatusOr<std::optional<std::string>> GetMeta(std::string_view key);
   absl::Status SetMeta(std::string_view key, std::string_view value);
+
+  // --- tokens and TAXII status resources -------------------------------------------------
+  // AlreadyExists when a live token has the same name or key id.
+  absl::Status CreateToken(const TokenRecord& token);
+  absl::StatusOr<std::vector<TokenRecord>> ListTokens();  // revoked ones too, by name
+  absl::StatusOr<std::optional<TokenRecord>> FindToken(std::string_view key_id);
+  // Revokes the live token named `name` at the store clock's time; NotFound when none.
+  absl::Status RevokeToken(std::string_view name);
+
+  absl::Status PutStatus(const StatusRecord& status);  // AlreadyExists for a known id
+  absl::StatusOr<std::optional<StatusRecord>> GetStatus(std::string_view id);
 
   // Schema version the store is at (for `kongsi stats` and tests).
   virtual int SchemaVersion() const = 0;
@@ -230,6 +269,13 @@ class Store {
   virtual absl::Status DoScan(const ObjectQuery& query,
                               const std::function<bool(const StoredObject&)>& fn) = 0;
   virtual absl::StatusOr<std::vector<ValueHit>> DoLookupValue(std::string_view value) = 0;
+  virtual absl::StatusOr<size_t> DoRemoveFromCollection(const ObjectQuery& query) = 0;
+  virtual absl::Status DoCreateToken(const TokenRecord& token) = 0;
+  virtual absl::StatusOr<std::vector<TokenRecord>> DoListTokens() = 0;
+  virtual absl::StatusOr<std::optional<TokenRecord>> DoFindToken(std::string_view key_id) = 0;
+  virtual absl::Status DoRevokeToken(std::string_view name) = 0;
+  virtual absl::Status DoPutStatus(const StatusRecord& status) = 0;
+  virtual absl::StatusOr<std::optional<StatusRecord>> DoGetStatus(std::string_view id) = 0;
   virtual absl::StatusOr<Stats> DoGetStats() = 0;
   virtual absl::Status DoAppendAudit(std::span<const AuditRecord> records) = 0;
   virtual absl::StatusOr<std::vector<AuditRecord>> DoReadAudit(std::string_view object_id) = 0;

@@ -869,6 +869,115 @@ TEST_P(StoreConformanceTest, BeginWriteOnUnknownCollectionIsNotFound) {
   EXPECT_TRUE(absl::IsNotFound(store_->BeginWrite(kUnknownCollection).status()));
 }
 
+// --- several version selectors (TAXII match[version]=first,last / last,<timestamp>) -------
+
+TEST_P(StoreConformanceTest, SeveralVersionSelectorsAreAUnion) {
+  MakeCollection(kCollectionA);
+  MustPut(kCollectionA, {Obj(Id(1), kT0 + 1), Obj(Id(1), kT0 + 2), Obj(Id(1), kT0 + 3),
+                         Obj(Id(2), kT0 + 5)});
+  ObjectQuery q{.collection_id = kCollectionA, .versions = VersionSelect::kLast};
+  q.also_versions = {VersionSelect::kFirst};
+  EXPECT_THAT(Keys(q), ElementsAre(Key(Id(1), kT0 + 1), Key(Id(1), kT0 + 3), Key(Id(2), kT0 + 5)));
+  // Exact versions replace `versions`; `also_versions` still add.
+  q = ObjectQuery{.collection_id = kCollectionA, .exact_versions = {kT0 + 2}};
+  q.also_versions = {VersionSelect::kLast};
+  EXPECT_THAT(Keys(q), ElementsAre(Key(Id(1), kT0 + 2), Key(Id(1), kT0 + 3), Key(Id(2), kT0 + 5)));
+  q.also_versions = {VersionSelect::kAll};
+  EXPECT_EQ(Keys(q).size(), 4u);
+}
+
+// --- removal from a collection (TAXII delete object) --------------------------------------
+
+TEST_P(StoreConformanceTest, RemoveFromCollectionDropsMembershipOnly) {
+  MakeCollection(kCollectionA);
+  MakeCollection(kCollectionB);
+  MustPut(kCollectionA, {Obj(Id(1), kT0 + 1), Obj(Id(1), kT0 + 2), Obj(Id(2), kT0 + 5)});
+  MustPut(kCollectionB, {Obj(Id(1), kT0 + 2)});
+  ObjectQuery q{.collection_id = kCollectionA, .ids = {Id(1)}, .versions = VersionSelect::kLast};
+  auto removed = store_->RemoveFromCollection(q);
+  ASSERT_TRUE(removed.ok()) << removed.status();
+  EXPECT_EQ(*removed, 1u);
+  // The first version is now the last one in A; B and the store keep theirs.
+  EXPECT_THAT(Keys({.collection_id = kCollectionA, .versions = VersionSelect::kAll}),
+              ElementsAre(Key(Id(1), kT0 + 1), Key(Id(2), kT0 + 5)));
+  EXPECT_THAT(Keys({.collection_id = kCollectionB}), ElementsAre(Key(Id(1), kT0 + 2)));
+  EXPECT_EQ(Keys({.versions = VersionSelect::kAll}).size(), 3u);
+  q.versions = VersionSelect::kAll;
+  removed = store_->RemoveFromCollection(q);
+  ASSERT_TRUE(removed.ok()) << removed.status();
+  EXPECT_EQ(*removed, 1u);
+  EXPECT_THAT(Keys({.collection_id = kCollectionA}), ElementsAre(Key(Id(2), kT0 + 5)));
+  removed = store_->RemoveFromCollection(q);
+  ASSERT_TRUE(removed.ok());
+  EXPECT_EQ(*removed, 0u);
+}
+
+TEST_P(StoreConformanceTest, RemoveFromCollectionNeedsCollectionAndIds) {
+  EXPECT_EQ(store_->RemoveFromCollection({.ids = {Id(1)}}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  MakeCollection(kCollectionA);
+  EXPECT_EQ(store_->RemoveFromCollection({.collection_id = kCollectionA}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      store_->RemoveFromCollection({.collection_id = kUnknownCollection, .ids = {Id(1)}})
+          .status()
+          .code(),
+      absl::StatusCode::kNotFound);
+}
+
+// --- tokens and status resources ----------------------------------------------------------
+
+TokenRecord Token(std::string name, std::string key_id) {
+  return TokenRecord{.name = std::move(name),
+                     .key_id = std::move(key_id),
+                     .secret_hash = "$argon2id$v=19$m=65536,t=2,p=1$x$y",
+                     .organisation = "bank-a",
+                     .read = {kCollectionA, kCollectionB},
+                     .write = {"*"},
+                     .created = kT0};
+}
+
+TEST_P(StoreConformanceTest, TokensAreStoredFoundListedAndRevoked) {
+  ASSERT_TRUE(store_->CreateToken(Token("soc-bank-a", "k1")).ok());
+  EXPECT_EQ(store_->CreateToken(Token("soc-bank-a", "k2")).code(),
+            absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_->CreateToken(Token("other", "k1")).code(), absl::StatusCode::kAlreadyExists);
+  Reopen();
+  auto found = store_->FindToken("k1");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->name, "soc-bank-a");
+  EXPECT_EQ((*found)->organisation, "bank-a");
+  EXPECT_THAT((*found)->read, ElementsAre(kCollectionA, kCollectionB));
+  EXPECT_THAT((*found)->write, ElementsAre("*"));
+  EXPECT_FALSE((*found)->revoked.has_value());
+  EXPECT_FALSE(store_->FindToken("nope")->has_value());
+
+  clock_.Set(kT0 + 99);
+  ASSERT_TRUE(store_->RevokeToken("soc-bank-a").ok());
+  EXPECT_EQ(store_->RevokeToken("soc-bank-a").code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->FindToken("k1")->value().revoked, kT0 + 99);
+  // A revoked name may be issued again; both stay listed.
+  ASSERT_TRUE(store_->CreateToken(Token("soc-bank-a", "k3")).ok());
+  auto listed = store_->ListTokens();
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ(listed->at(0).key_id, "k1");
+  EXPECT_EQ(listed->at(1).key_id, "k3");
+}
+
+TEST_P(StoreConformanceTest, StatusResourcesPersist) {
+  ASSERT_TRUE(
+      store_->PutStatus({.id = "s1", .owner = "bank-a", .created = kT0, .body = "{}"}).ok());
+  EXPECT_EQ(store_->PutStatus({.id = "s1", .owner = "x", .created = kT0, .body = "{}"}).code(),
+            absl::StatusCode::kAlreadyExists);
+  Reopen();
+  auto got = store_->GetStatus("s1");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->owner, "bank-a");
+  EXPECT_EQ((*got)->body, "{}");
+  EXPECT_FALSE(store_->GetStatus("s2")->has_value());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreConformanceTest, ::testing::Values(SqliteBackend()),
                          [](const ::testing::TestParamInfo<BackendParam>& info) {
                            return info.param.name;

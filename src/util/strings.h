@@ -16,6 +16,8 @@ inline absl::string_view AsAbsl(std::string_view v) {
   return absl::string_view(v.data(), v.size());
 }
 
+inline std::string_view AsStd(absl::string_view v) { return std::string_view(v.data(), v.size()); }
+
 namespace detail {
 template <typename T>
 decltype(auto) ToAlphaNum(const T& v) {

@@ -14,6 +14,8 @@
 //    without that lookup. added_after/since then filter the chosen version, as in TAXII.
 #include "store/sqlite/scan_query.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 namespace kongsi::store::sqlite {
@@ -58,8 +60,8 @@ class Builder {
 }  // namespace
 
 size_t BoundValueCount(const ObjectQuery& q) {
-  // spec_versions appear twice: in the filter and in version selection.
-  return 4 + q.ids.size() + q.types.size() + 2 * q.spec_versions.size() + q.exact_versions.size();
+  // spec_versions appear up to three times: in the filter and in first and last selection.
+  return 4 + q.ids.size() + q.types.size() + 3 * q.spec_versions.size() + q.exact_versions.size();
 }
 
 ScanQuery BuildScanQuery(const ObjectQuery& q) {
@@ -91,19 +93,30 @@ ScanQuery BuildScanQuery(const ObjectQuery& q) {
   b.In("o.id", q.ids);
   b.In("+o.type", q.types);
   b.In("+o.spec_version", q.spec_versions);
-  if (!q.exact_versions.empty()) {
-    b.In("o.version", q.exact_versions);
-  } else if (q.versions != VersionSelect::kAll) {
-    b.Sql(" AND (o.other_versions = 0 OR NOT EXISTS (SELECT 1 FROM objects o2");
-    if (in_collection) {
-      b.Sql(
-          " JOIN collection_objects m2 ON m2.collection = m.collection"
-          " AND m2.object = o2.first_added");
+  // The selectors in force: exact versions replace `versions`; `also_versions` add to either.
+  std::vector<VersionSelect> selects = q.also_versions;
+  if (q.exact_versions.empty()) selects.push_back(q.versions);
+  const bool all = std::find(selects.begin(), selects.end(), VersionSelect::kAll) != selects.end();
+  if (!all) {
+    b.Sql(" AND (0");
+    for (const VersionSelect select : {VersionSelect::kLast, VersionSelect::kFirst}) {
+      if (std::find(selects.begin(), selects.end(), select) == selects.end()) continue;
+      b.Sql(" OR o.other_versions = 0 OR NOT EXISTS (SELECT 1 FROM objects o2");
+      if (in_collection) {
+        b.Sql(
+            " JOIN collection_objects m2 ON m2.collection = m.collection"
+            " AND m2.object = o2.first_added");
+      }
+      b.Sql(select == VersionSelect::kLast ? " WHERE o2.id = o.id AND o2.version > o.version"
+                                           : " WHERE o2.id = o.id AND o2.version < o.version");
+      b.In("o2.spec_version", q.spec_versions);
+      b.Sql(")");
     }
-    b.Sql(q.versions == VersionSelect::kLast ? " WHERE o2.id = o.id AND o2.version > o.version"
-                                             : " WHERE o2.id = o.id AND o2.version < o.version");
-    b.In("o2.spec_version", q.spec_versions);
-    b.Sql("))");
+    if (!q.exact_versions.empty()) {
+      b.Sql(" OR 1");
+      b.In("o.version", q.exact_versions);
+    }
+    b.Sql(")");
   }
   absl::StrAppend(&out.sql, " ORDER BY ", date);
   if (q.limit > 0) {

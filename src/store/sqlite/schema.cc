@@ -95,8 +95,32 @@ CREATE TABLE meta (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 2: API tokens and TAXII status resources (the TAXII server). A token's name is
+// unique among live tokens only, so a revoked name can be issued again; rights are
+// newline-separated collection ids.
+constexpr std::string_view kV2 = R"sql(
+CREATE TABLE tokens (
+  key_id       TEXT    PRIMARY KEY,
+  name         TEXT    NOT NULL,
+  secret_hash  TEXT    NOT NULL,
+  organisation TEXT    NOT NULL,
+  read         TEXT    NOT NULL,
+  write        TEXT    NOT NULL,
+  created      INTEGER NOT NULL,
+  revoked      INTEGER
+);
+CREATE UNIQUE INDEX tokens_live_name ON tokens (name) WHERE revoked IS NULL;
+
+CREATE TABLE taxii_status (
+  id      TEXT    PRIMARY KEY,
+  owner   TEXT    NOT NULL,
+  created INTEGER NOT NULL,
+  body    TEXT    NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 // Append new versions here; never edit a released script.
-constexpr std::string_view kMigrations[] = {kV1};
+constexpr std::string_view kMigrations[] = {kV1, kV2};
 
 }  // namespace
 

@@ -408,4 +408,181 @@ absl::Status SqliteStore::DoSetMeta(std::string_view key, std::string_view value
   });
 }
 
+// --- removal from a collection -------------------------------------------------------------
+
+absl::StatusOr<size_t> SqliteStore::DoRemoveFromCollection(const ObjectQuery& query) {
+  if (const size_t n = BoundValueCount(query); n > kMaxBoundValues) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("query has too many filter values (", n, " > ", kMaxBoundValues, ")"));
+  }
+  std::lock_guard lock(write_mu_);
+  return Guard("remove from collection", [&]() -> absl::StatusOr<size_t> {
+    SQLite::Transaction txn(writer_->db(), SQLite::TransactionBehavior::IMMEDIATE);
+    // The selection runs on the write connection, inside the transaction that deletes, so
+    // "the last version" is decided on the state being changed. Limits do not apply.
+    ObjectQuery select = query;
+    select.limit = 0;
+    const ScanQuery scan = BuildScanQuery(select);
+    SQLite::Statement stmt(writer_->db(), scan.sql);
+    for (size_t i = 0; i < scan.args.size(); ++i) {
+      const int index = static_cast<int>(i) + 1;
+      if (const auto* n = std::get_if<int64_t>(&scan.args[i])) {
+        stmt.bind(index, *n);
+      } else {
+        stmt.bind(index, *std::get<const std::string*>(scan.args[i]));
+      }
+    }
+    std::vector<Timestamp> dates;
+    while (stmt.executeStep()) dates.push_back(stmt.getColumn(kColDateAdded).getInt64());
+    stmt.reset();
+    SQLite::Statement remove(writer_->db(),
+                             "DELETE FROM collection_objects WHERE date_added = ? AND collection ="
+                             " (SELECT num FROM collections WHERE id = ?)");
+    for (const Timestamp date : dates) {
+      remove.bind(1, date);
+      remove.bind(2, query.collection_id);
+      remove.exec();
+      remove.reset();
+    }
+    txn.commit();
+    return dates.size();
+  });
+}
+
+// --- tokens and status resources ------------------------------------------------------------
+
+namespace {
+
+std::string JoinLines(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) absl::StrAppend(&out, out.empty() ? "" : "\n", item);
+  return out;
+}
+
+std::vector<std::string> SplitLines(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+constexpr const char* kSelectToken =
+    "SELECT key_id, name, secret_hash, organisation, read, write, created, revoked FROM tokens";
+
+TokenRecord ReadToken(SQLite::Statement& stmt) {
+  TokenRecord t;
+  t.key_id = stmt.getColumn(0).getString();
+  t.name = stmt.getColumn(1).getString();
+  t.secret_hash = stmt.getColumn(2).getString();
+  t.organisation = stmt.getColumn(3).getString();
+  t.read = SplitLines(stmt.getColumn(4).getString());
+  t.write = SplitLines(stmt.getColumn(5).getString());
+  t.created = stmt.getColumn(6).getInt64();
+  t.revoked = OptionalColumn(stmt.getColumn(7));
+  return t;
+}
+
+}  // namespace
+
+absl::Status SqliteStore::DoCreateToken(const TokenRecord& t) {
+  std::lock_guard lock(write_mu_);
+  return Guard("create token", [&]() -> absl::Status {
+    SQLite::Transaction txn(writer_->db(), SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement taken(writer_->db(),
+                            "SELECT 1 FROM tokens WHERE key_id = ? OR (name = ? AND revoked IS NULL)");
+    taken.bind(1, t.key_id);
+    taken.bind(2, t.name);
+    if (taken.executeStep()) {
+      return absl::AlreadyExistsError(absl::StrCat("a token named ", t.name, " already exists"));
+    }
+    SQLite::Statement insert(writer_->db(),
+                             "INSERT INTO tokens (key_id, name, secret_hash, organisation, read,"
+                             " write, created, revoked) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    insert.bind(1, t.key_id);
+    insert.bind(2, t.name);
+    insert.bind(3, t.secret_hash);
+    insert.bind(4, t.organisation);
+    insert.bind(5, JoinLines(t.read));
+    insert.bind(6, JoinLines(t.write));
+    insert.bind(7, t.created);
+    if (t.revoked) {
+      insert.bind(8, *t.revoked);
+    } else {
+      insert.bind(8);
+    }
+    insert.exec();
+    txn.commit();
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::vector<TokenRecord>> SqliteStore::DoListTokens() {
+  return Guard("list tokens", [&]() -> absl::StatusOr<std::vector<TokenRecord>> {
+    auto reader = readers_->Acquire();
+    Use stmt(reader->Prepare(absl::StrCat(kSelectToken, " ORDER BY name, created")));
+    std::vector<TokenRecord> out;
+    while (stmt->executeStep()) out.push_back(ReadToken(*stmt));
+    return out;
+  });
+}
+
+absl::StatusOr<std::optional<TokenRecord>> SqliteStore::DoFindToken(std::string_view key_id) {
+  return Guard("find token", [&]() -> absl::StatusOr<std::optional<TokenRecord>> {
+    auto reader = readers_->Acquire();
+    Use stmt(reader->Prepare(absl::StrCat(kSelectToken, " WHERE key_id = ?")));
+    stmt->bind(1, std::string(key_id));
+    if (!stmt->executeStep()) return std::nullopt;
+    return ReadToken(*stmt);
+  });
+}
+
+absl::Status SqliteStore::DoRevokeToken(std::string_view name) {
+  std::lock_guard lock(write_mu_);
+  return Guard("revoke token", [&]() -> absl::Status {
+    SQLite::Statement update(writer_->db(),
+                             "UPDATE tokens SET revoked = ? WHERE name = ? AND revoked IS NULL");
+    update.bind(1, clock().Now());
+    update.bind(2, std::string(name));
+    if (update.exec() == 0) {
+      return absl::NotFoundError(absl::StrCat("no live token named ", std::string(name)));
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::Status SqliteStore::DoPutStatus(const StatusRecord& status) {
+  std::lock_guard lock(write_mu_);
+  return Guard("put status", [&]() -> absl::Status {
+    SQLite::Statement insert(writer_->db(),
+                             "INSERT OR IGNORE INTO taxii_status (id, owner, created, body)"
+                             " VALUES (?, ?, ?, ?)");
+    insert.bind(1, status.id);
+    insert.bind(2, status.owner);
+    insert.bind(3, status.created);
+    insert.bind(4, status.body);
+    if (insert.exec() == 0) {
+      return absl::AlreadyExistsError(absl::StrCat("status ", status.id, " already exists"));
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::optional<StatusRecord>> SqliteStore::DoGetStatus(std::string_view id) {
+  return Guard("get status", [&]() -> absl::StatusOr<std::optional<StatusRecord>> {
+    auto reader = readers_->Acquire();
+    Use stmt(reader->Prepare("SELECT id, owner, created, body FROM taxii_status WHERE id = ?"));
+    stmt->bind(1, std::string(id));
+    if (!stmt->executeStep()) return std::nullopt;
+    return StatusRecord{.id = stmt->getColumn(0).getString(),
+                        .owner = stmt->getColumn(1).getString(),
+                        .created = stmt->getColumn(2).getInt64(),
+                        .body = stmt->getColumn(3).getString()};
+  });
+}
+
 }  // namespace kongsi::store::sqlite

@@ -50,6 +50,13 @@ class SqliteStore final : public Store {
   absl::Status DoScan(const ObjectQuery& query,
                       const std::function<bool(const StoredObject&)>& fn) override;
   absl::StatusOr<std::vector<ValueHit>> DoLookupValue(std::string_view value) override;
+  absl::StatusOr<size_t> DoRemoveFromCollection(const ObjectQuery& query) override;
+  absl::Status DoCreateToken(const TokenRecord& token) override;
+  absl::StatusOr<std::vector<TokenRecord>> DoListTokens() override;
+  absl::StatusOr<std::optional<TokenRecord>> DoFindToken(std::string_view key_id) override;
+  absl::Status DoRevokeToken(std::string_view name) override;
+  absl::Status DoPutStatus(const StatusRecord& status) override;
+  absl::StatusOr<std::optional<StatusRecord>> DoGetStatus(std::string_view id) override;
   absl::StatusOr<Stats> DoGetStats() override;
   absl::Status DoAppendAudit(std::span<const AuditRecord> records) override;
   absl::StatusOr<std::vector<AuditRecord>> DoReadAudit(std::string_view object_id) override;
