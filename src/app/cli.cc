@@ -33,6 +33,8 @@ int RunCli(int argc, char** argv) {
   AddCollectionsCommand(app, options, exit_code);
   AddExportCommand(app, options, exit_code);
   AddStatsCommand(app, options, exit_code);
+  AddTokenCommand(app, options, exit_code);
+  AddServeCommand(app, options, exit_code);
   app.parse_complete_callback([&] {
     util::SetUpLogging(options.quiet     ? util::LogLevel::kQuiet
                        : options.verbose ? util::LogLevel::kVerbose

@@ -13,6 +13,8 @@ void AddIngestCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddCollectionsCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddExportCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddStatsCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
+void AddTokenCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
+void AddServeCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 
 // Exit codes shared by all commands.
 inline constexpr int kExitOk = 0;

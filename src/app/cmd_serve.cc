@@ -1,0 +1,185 @@
+// `kongsi serve`: the node's TAXII 2.1 server. Wires the store, the disclosure door, token
+// authentication and the TAXII service into the HTTP server, then runs until SIGINT or
+// SIGTERM, when it shuts down gracefully (in-flight requests finish; every acknowledged write
+// is already durable).
+
+#include <cstdio>
+#include <filesystem>
+#include <mutex>
+
+#include "app/commands.h"
+#include "app/config.h"
+#include "http/metrics.h"
+#include "http/server.h"
+#include "policy/disclosure.h"
+#include "policy/tokens.h"
+#include "taxii/error.h"
+#include "taxii/service.h"
+#include "util/status.h"
+#include "util/strings.h"
+
+namespace kongsi::app {
+namespace {
+
+struct ServeOptions {
+  std::string config_path;  // empty: <data dir>/kongsi.toml when it exists
+  std::string listen;       // overrides server.listen
+};
+
+// Creates the configured collections that the store does not have yet.
+absl::Status CreateConfiguredCollections(store::Store& store, const ServeConfig& config) {
+  for (const store::Collection& wanted : config.collections) {
+    auto found = store.GetCollection(wanted.id);
+    if (found.ok()) continue;
+    if (!absl::IsNotFound(found.status())) return found.status();
+    store::Collection c = wanted;
+    c.created = util::SystemClock::Get().Now();
+    KONGSI_RETURN_IF_ERROR(store.CreateCollection(c));
+  }
+  return absl::OkStatus();
+}
+
+// The gauge of stored objects reads the store's statistics at most every 30 seconds: counting
+// is a scan, and scrapes must stay cheap.
+class StoredObjectsGauge {
+ public:
+  explicit StoredObjectsGauge(store::Store& store) : store_(store) {}
+  double Read() {
+    std::lock_guard lock(mu_);
+    const util::Timestamp now = util::SystemClock::Get().Now();
+    if (now - read_at_ >= 30'000'000 || read_at_ == 0) {
+      if (auto stats = store_.GetStats(); stats.ok()) value_ = static_cast<double>(stats->versions);
+      read_at_ = now;
+    }
+    return value_;
+  }
+
+ private:
+  store::Store& store_;
+  std::mutex mu_;
+  util::Timestamp read_at_ = 0;
+  double value_ = 0;
+};
+
+taxii::Request ToTaxii(const http::Request& r) {
+  taxii::Request t;
+  t.method = r.method;
+  t.path = r.path;
+  t.query = r.query;
+  t.body = r.body;
+  t.accept = r.Header("Accept");
+  t.content_type = r.Header("Content-Type");
+  t.authorization = r.Header("Authorization");
+  t.host = r.Header("Host");
+  return t;
+}
+
+http::Response ToHttp(taxii::Response t) {
+  http::Response r;
+  r.status = t.status;
+  r.content_type = std::move(t.content_type);
+  r.body = std::move(t.body);
+  r.headers = std::move(t.headers);
+  r.route = std::move(t.route);
+  r.principal = std::move(t.principal);
+  return r;
+}
+
+int RunServe(const GlobalOptions& global, const ServeOptions& options) {
+  auto node = OpenNode(global);
+  if (!node.ok()) {
+    PrintError(node.status());
+    return kExitUnusable;
+  }
+  std::string config_path = options.config_path;
+  const std::string default_config = (std::filesystem::path(node->data_dir) / "kongsi.toml").string();
+  if (config_path.empty() && std::filesystem::exists(default_config)) config_path = default_config;
+  absl::StatusOr<ServeConfig> config =
+      config_path.empty() ? DefaultServeConfig() : LoadServeConfig(config_path);
+  if (!config.ok()) {
+    PrintError(config.status());
+    return kExitUnusable;
+  }
+  if (!options.listen.empty()) {
+    if (absl::Status s = ParseListen(options.listen, config->server); !s.ok()) {
+      PrintError(util::StrCat("--listen: ", s.message()));
+      return kExitUnusable;
+    }
+  }
+  if (absl::Status s = CreateConfiguredCollections(*node->store, *config); !s.ok()) {
+    PrintError(s);
+    return kExitUnusable;
+  }
+
+  // First start: without any token nobody could use the server, so one admin token is made
+  // and shown once.
+  auto tokens = node->store->ListTokens();
+  if (!tokens.ok()) {
+    PrintError(tokens.status());
+    return kExitUnusable;
+  }
+  std::string admin_token;
+  if (tokens->empty()) {
+    auto issued = policy::IssueToken(*node->store,
+                                     {.name = "admin",
+                                      .organisation = node->identity_id,
+                                      .read = {std::string(policy::kAllCollections)},
+                                      .write = {std::string(policy::kAllCollections)}},
+                                     util::SystemClock::Get());
+    if (!issued.ok()) {
+      PrintError(issued.status());
+      return kExitUnusable;
+    }
+    admin_token = issued->token;
+  }
+
+  const util::Clock& clock = util::SystemClock::Get();
+  policy::Disclosure disclosure(*node->store, clock);
+  policy::TokenAuthenticator authenticator(*node->store);
+  taxii::Service service(config->taxii, *node->store, disclosure, authenticator, clock);
+
+  http::Metrics metrics;
+  StoredObjectsGauge stored(*node->store);
+  metrics.AddGauge("kongsi_objects_stored", "Object versions in the store (refreshed every 30 s)",
+                   [&stored] { return stored.Read(); });
+  metrics.AddCounter("kongsi_taxii_objects_added_total",
+                     "Object versions newly stored through TAXII add-objects",
+                     &service.objects_added());
+
+  auto server = http::Server::Start(
+      config->server,
+      [&service](const http::Request& request) { return ToHttp(service.Handle(ToTaxii(request))); },
+      [](int status, std::string_view title, std::string_view description) {
+        return ToHttp(taxii::ErrorResponse(status, title, description));
+      },
+      &metrics);
+  if (!server.ok()) {
+    PrintError(server.status());
+    return kExitUnusable;
+  }
+  const std::string root_url = util::StrCat((*server)->url(), "/taxii2/");
+  std::printf("kongsi: serving TAXII 2.1 at %s\n", root_url.c_str());
+  if (!admin_token.empty()) {
+    std::printf("kongsi: admin token (shown once): %s\n", admin_token.c_str());
+    std::printf("kongsi: try: curl -H 'Accept: application/taxii+json;version=2.1' "
+                "-H 'Authorization: Bearer %s' %s\n",
+                admin_token.c_str(), root_url.c_str());
+  }
+  std::fflush(stdout);
+  const int signal = (*server)->RunUntilSignal();
+  if (!global.quiet) std::fprintf(stderr, "kongsi: stopped (signal %d)\n", signal);
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddServeCommand(CLI::App& app, GlobalOptions& options, int& exit_code) {
+  CLI::App* cmd = app.add_subcommand("serve", "run the TAXII 2.1 server");
+  auto opts = std::make_shared<ServeOptions>();
+  cmd->add_option("--config", opts->config_path,
+                  "configuration file (default: kongsi.toml in the data directory, if present)");
+  cmd->add_option("--listen", opts->listen, "ADDRESS:PORT to listen on (default 127.0.0.1:9440)");
+  cmd->callback([&options, &exit_code, opts] { exit_code = RunServe(options, *opts); });
+}
+
+}  // namespace kongsi::app

@@ -1,0 +1,288 @@
+// Configuration parsing with toml++ (exceptions are caught here, at the edge).
+#include "app/config.h"
+
+#include <toml++/toml.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "absl/strings/numbers.h"
+#include "util/status.h"
+#include "util/strings.h"
+#include "util/uuid.h"
+
+namespace kongsi::app {
+namespace {
+
+class Reader {
+ public:
+  explicit Reader(std::string_view file) : file_(file) {}
+
+  absl::Status Error(const toml::node* node, std::string_view key, std::string_view what) const {
+    std::string where(file_);
+    if (node != nullptr && node->source().begin) {
+      where = util::StrCat(where, ":", node->source().begin.line, ":", node->source().begin.column);
+    }
+    return absl::InvalidArgumentError(util::StrCat(where, ": ", key, ": ", what));
+  }
+
+  // Every key of `table` must be in `known`.
+  absl::Status OnlyKnown(const toml::table& table, std::string_view prefix,
+                         std::initializer_list<std::string_view> known) const {
+    for (const auto& [key, value] : table) {
+      bool ok = false;
+      for (std::string_view k : known) ok = ok || key.str() == k;
+      if (!ok) {
+        std::string list;
+        for (std::string_view k : known) list = util::StrCat(list, list.empty() ? "" : ", ", k);
+        return Error(&value, util::StrCat(prefix, key.str()),
+                     util::StrCat("unknown key (known: ", list, ")"));
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status String(const toml::table& t, std::string_view prefix, std::string_view key,
+                      std::string& out) const {
+    const toml::node* node = t.get(key);
+    if (node == nullptr) return absl::OkStatus();
+    if (!node->is_string()) return Error(node, util::StrCat(prefix, key), "must be a string");
+    out = node->as_string()->get();
+    return absl::OkStatus();
+  }
+
+  absl::Status Size(const toml::table& t, std::string_view prefix, std::string_view key,
+                    size_t& out, int64_t min) const {
+    const toml::node* node = t.get(key);
+    if (node == nullptr) return absl::OkStatus();
+    if (!node->is_integer() || node->as_integer()->get() < min) {
+      return Error(node, util::StrCat(prefix, key), util::StrCat("must be an integer >= ", min));
+    }
+    out = static_cast<size_t>(node->as_integer()->get());
+    return absl::OkStatus();
+  }
+
+  absl::Status Duration(const toml::table& t, std::string_view prefix, std::string_view key,
+                        std::chrono::milliseconds& out) const {
+    const toml::node* node = t.get(key);
+    if (node == nullptr) return absl::OkStatus();
+    if (!node->is_string()) {
+      return Error(node, util::StrCat(prefix, key), "must be a duration string such as \"30s\"");
+    }
+    auto d = ParseDuration(node->as_string()->get());
+    if (!d.ok()) return Error(node, util::StrCat(prefix, key), util::AsStd(d.status().message()));
+    out = *d;
+    return absl::OkStatus();
+  }
+
+  absl::Status StringList(const toml::table& t, std::string_view prefix, std::string_view key,
+                          std::vector<std::string>& out) const {
+    const toml::node* node = t.get(key);
+    if (node == nullptr) return absl::OkStatus();
+    const toml::array* array = node->as_array();
+    if (array == nullptr) return Error(node, util::StrCat(prefix, key), "must be a list of strings");
+    out.clear();
+    for (const toml::node& item : *array) {
+      if (!item.is_string()) return Error(&item, util::StrCat(prefix, key), "must be a list of strings");
+      out.push_back(item.as_string()->get());
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  std::string file_;
+};
+
+absl::Status ParseServer(const Reader& r, const toml::table& t, ServeConfig& config) {
+  constexpr std::string_view p = "server.";
+  KONGSI_RETURN_IF_ERROR(r.OnlyKnown(
+      t, p,
+      {"listen", "threads", "max_content_length", "max_header_bytes", "request_timeout",
+       "idle_timeout", "shutdown_grace", "max_connections", "access_log", "tls_cert", "tls_key",
+       "public_url"}));
+  http::ServerOptions& s = config.server;
+  std::string listen;
+  KONGSI_RETURN_IF_ERROR(r.String(t, p, "listen", listen));
+  if (!listen.empty()) {
+    if (absl::Status st = ParseListen(listen, s); !st.ok()) {
+      return r.Error(t.get("listen"), "server.listen", util::AsStd(st.message()));
+    }
+  }
+  size_t threads = 0;
+  KONGSI_RETURN_IF_ERROR(r.Size(t, p, "threads", threads, 0));
+  s.threads = static_cast<int>(std::min<size_t>(threads, 256));
+  KONGSI_RETURN_IF_ERROR(r.Size(t, p, "max_content_length", s.max_body_bytes, 1024));
+  KONGSI_RETURN_IF_ERROR(r.Size(t, p, "max_header_bytes", s.max_header_bytes, 1024));
+  KONGSI_RETURN_IF_ERROR(r.Duration(t, p, "request_timeout", s.request_timeout));
+  KONGSI_RETURN_IF_ERROR(r.Duration(t, p, "idle_timeout", s.idle_timeout));
+  KONGSI_RETURN_IF_ERROR(r.Duration(t, p, "shutdown_grace", s.shutdown_grace));
+  KONGSI_RETURN_IF_ERROR(r.Size(t, p, "max_connections", s.max_connections, 1));
+  KONGSI_RETURN_IF_ERROR(r.String(t, p, "access_log", s.access_log));
+  KONGSI_RETURN_IF_ERROR(r.String(t, p, "tls_cert", s.tls_cert_file));
+  KONGSI_RETURN_IF_ERROR(r.String(t, p, "tls_key", s.tls_key_file));
+  if (s.tls_cert_file.empty() != s.tls_key_file.empty()) {
+    return r.Error(&t, "server.tls_cert/tls_key", "set both (HTTPS) or neither (HTTP)");
+  }
+  KONGSI_RETURN_IF_ERROR(r.String(t, p, "public_url", config.taxii.public_url));
+  return absl::OkStatus();
+}
+
+absl::Status ParseTaxii(const Reader& r, const toml::table& t, ServeConfig& config) {
+  constexpr std::string_view p = "taxii.";
+  KONGSI_RETURN_IF_ERROR(
+      r.OnlyKnown(t, p, {"title", "description", "contact", "max_page_size", "api_root"}));
+  taxii::ServiceConfig& c = config.taxii;
+  KONGSI_RETURN_IF_ERROR(r.String(t, p, "title", c.title));
+  KONGSI_RETURN_IF_ERROR(r.String(t, p, "description", c.description));
+  KONGSI_RETURN_IF_ERROR(r.String(t, p, "contact", c.contact));
+  KONGSI_RETURN_IF_ERROR(r.Size(t, p, "max_page_size", c.max_page_size, 1));
+  if (const toml::node* roots = t.get("api_root")) {
+    const toml::array* array = roots->as_array();
+    if (array == nullptr || !array->is_array_of_tables()) {
+      return r.Error(roots, "taxii.api_root", "must be [[taxii.api_root]] tables");
+    }
+    c.api_roots.clear();
+    std::set<std::string> names;
+    for (const toml::node& node : *array) {
+      const toml::table& root = *node.as_table();
+      constexpr std::string_view rp = "taxii.api_root.";
+      KONGSI_RETURN_IF_ERROR(r.OnlyKnown(
+          root, rp, {"name", "title", "description", "collections", "max_content_length"}));
+      taxii::ApiRootConfig a;
+      a.max_content_length = config.server.max_body_bytes;
+      KONGSI_RETURN_IF_ERROR(r.String(root, rp, "name", a.name));
+      KONGSI_RETURN_IF_ERROR(r.String(root, rp, "title", a.title));
+      KONGSI_RETURN_IF_ERROR(r.String(root, rp, "description", a.description));
+      KONGSI_RETURN_IF_ERROR(r.StringList(root, rp, "collections", a.collections));
+      KONGSI_RETURN_IF_ERROR(r.Size(root, rp, "max_content_length", a.max_content_length, 1024));
+      const bool name_ok =
+          !a.name.empty() && a.name != "taxii2" && a.name.size() <= 64 &&
+          a.name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
+              std::string::npos;
+      if (!name_ok) {
+        return r.Error(&node, "taxii.api_root.name",
+                       "needs a name of letters, digits, '.', '_' or '-' (not \"taxii2\")");
+      }
+      if (!names.insert(a.name).second) {
+        return r.Error(&node, "taxii.api_root.name", util::StrCat("\"", a.name, "\" used twice"));
+      }
+      if (a.max_content_length > config.server.max_body_bytes) {
+        return r.Error(&node, "taxii.api_root.max_content_length",
+                       "must not exceed server.max_content_length");
+      }
+      c.api_roots.push_back(std::move(a));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseCollections(const Reader& r, const toml::node& node, ServeConfig& config) {
+  const toml::array* array = node.as_array();
+  if (array == nullptr || !array->is_array_of_tables()) {
+    return r.Error(&node, "collection", "must be [[collection]] tables");
+  }
+  for (const toml::node& item : *array) {
+    const toml::table& t = *item.as_table();
+    constexpr std::string_view p = "collection.";
+    KONGSI_RETURN_IF_ERROR(r.OnlyKnown(t, p, {"id", "title", "description", "alias"}));
+    store::Collection c;
+    KONGSI_RETURN_IF_ERROR(r.String(t, p, "id", c.id));
+    KONGSI_RETURN_IF_ERROR(r.String(t, p, "title", c.title));
+    KONGSI_RETURN_IF_ERROR(r.String(t, p, "description", c.description));
+    KONGSI_RETURN_IF_ERROR(r.String(t, p, "alias", c.alias));
+    if (!util::ParseUuid(c.id)) return r.Error(&item, "collection.id", "must be a UUID");
+    if (c.title.empty()) return r.Error(&item, "collection.title", "must not be empty");
+    config.collections.push_back(std::move(c));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+ServeConfig DefaultServeConfig() {
+  ServeConfig config;
+  config.server.address = "127.0.0.1";
+  config.server.port = 9440;
+  taxii::ApiRootConfig root;
+  root.name = "api1";
+  root.title = "kongsi";
+  root.max_content_length = config.server.max_body_bytes;
+  config.taxii.api_roots.push_back(root);
+  return config;
+}
+
+absl::Status ParseListen(std::string_view listen, http::ServerOptions& out) {
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) {
+    return absl::InvalidArgumentError(
+        util::StrCat("\"", listen, "\" is not ADDRESS:PORT (e.g. 127.0.0.1:9440)"));
+  }
+  std::string_view address = listen.substr(0, colon);
+  if (address.size() >= 2 && address.front() == '[' && address.back() == ']') {
+    address = address.substr(1, address.size() - 2);
+  }
+  uint32_t port = 0;
+  if (!absl::SimpleAtoi(util::AsAbsl(listen.substr(colon + 1)), &port) || port > 65535) {
+    return absl::InvalidArgumentError(
+        util::StrCat("\"", listen, "\": the port must be a number from 0 to 65535"));
+  }
+  out.address = std::string(address);
+  out.port = static_cast<uint16_t>(port);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::chrono::milliseconds> ParseDuration(std::string_view text) {
+  size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  uint64_t n = 0;
+  if (digits == 0 || digits > 12 || !absl::SimpleAtoi(util::AsAbsl(text.substr(0, digits)), &n)) {
+    return absl::InvalidArgumentError(
+        util::StrCat("\"", text, "\" is not a duration such as 500ms, 30s, 5m or 1h"));
+  }
+  const std::string_view unit = text.substr(digits);
+  if (unit == "ms") return std::chrono::milliseconds(n);
+  if (unit == "s") return std::chrono::milliseconds(n * 1000);
+  if (unit == "m") return std::chrono::milliseconds(n * 60'000);
+  if (unit == "h") return std::chrono::milliseconds(n * 3'600'000);
+  return absl::InvalidArgumentError(
+      util::StrCat("\"", text, "\" is not a duration such as 500ms, 30s, 5m or 1h"));
+}
+
+absl::StatusOr<ServeConfig> ParseServeConfig(std::string_view text, std::string_view name) {
+  ServeConfig config = DefaultServeConfig();
+  const Reader r(name);
+  toml::table root;
+  try {
+    root = toml::parse(text, std::string(name));
+  } catch (const toml::parse_error& e) {
+    return absl::InvalidArgumentError(util::StrCat(name, ":", e.source().begin.line, ":",
+                                                   e.source().begin.column, ": ",
+                                                   std::string(e.description())));
+  }
+  KONGSI_RETURN_IF_ERROR(r.OnlyKnown(root, "", {"server", "taxii", "collection"}));
+  if (const toml::node* server = root.get("server")) {
+    if (!server->is_table()) return r.Error(server, "server", "must be a table");
+    KONGSI_RETURN_IF_ERROR(ParseServer(r, *server->as_table(), config));
+    for (auto& a : config.taxii.api_roots) a.max_content_length = config.server.max_body_bytes;
+  }
+  if (const toml::node* taxii = root.get("taxii")) {
+    if (!taxii->is_table()) return r.Error(taxii, "taxii", "must be a table");
+    KONGSI_RETURN_IF_ERROR(ParseTaxii(r, *taxii->as_table(), config));
+  }
+  if (const toml::node* collections = root.get("collection")) {
+    KONGSI_RETURN_IF_ERROR(ParseCollections(r, *collections, config));
+  }
+  config.taxii.tls = !config.server.tls_cert_file.empty();
+  return config;
+}
+
+absl::StatusOr<ServeConfig> LoadServeConfig(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(util::StrCat("cannot read configuration file ", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return ParseServeConfig(text.str(), path);
+}
+
+}  // namespace kongsi::app
