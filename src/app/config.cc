@@ -36,8 +36,10 @@ class Reader {
       if (!ok) {
         std::string list;
         for (std::string_view k : known) list = util::StrCat(list, list.empty() ? "" : ", ", k);
-        return Error(&value, util::StrCat(prefix, key.str()),
-                     util::StrCat("unknown key (known: ", list, ")"));
+        (void)value;
+        return absl::InvalidArgumentError(util::StrCat(
+            file_, ":", key.source().begin.line, ":", key.source().begin.column, ": ", prefix,
+            key.str(), ": unknown key (known: ", list, ")"));
       }
     }
     return absl::OkStatus();

@@ -1,0 +1,109 @@
+// kongsi.toml: defaults, every section, and errors that name file, line, column and key.
+#include "app/config.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace kongsi::app {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(ConfigTest, DefaultsServeEveryCollectionOnLoopback) {
+  auto c = ParseServeConfig("", "kongsi.toml");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->server.address, "127.0.0.1");
+  EXPECT_EQ(c->server.port, 9440);
+  ASSERT_EQ(c->taxii.api_roots.size(), 1u);
+  EXPECT_EQ(c->taxii.api_roots[0].name, "api1");
+  EXPECT_EQ(c->taxii.api_roots[0].collections, std::vector<std::string>{"*"});
+  EXPECT_FALSE(c->taxii.tls);
+}
+
+TEST(ConfigTest, EverySection) {
+  auto c = ParseServeConfig(R"(
+[server]
+listen = "[::1]:8443"
+threads = 4
+max_content_length = 1048576
+request_timeout = "5s"
+idle_timeout = "2m"
+max_connections = 100
+access_log = "/var/log/kongsi/access.log"
+tls_cert = "cert.pem"
+tls_key = "key.pem"
+public_url = "https://taxii.cert.example"
+
+[taxii]
+title = "MY-CERT"
+contact = "soc@cert.example"
+max_page_size = 500
+
+[[taxii.api_root]]
+name = "asean"
+title = "ASEAN sharing"
+collections = ["asean-shared", "91a7b528-80eb-42ed-a74d-c6fbd5a26116"]
+max_content_length = 65536
+
+[[collection]]
+id = "91a7b528-80eb-42ed-a74d-c6fbd5a26116"
+title = "Shared"
+alias = "asean-shared"
+)",
+                            "kongsi.toml");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->server.address, "::1");
+  EXPECT_EQ(c->server.port, 8443);
+  EXPECT_EQ(c->server.threads, 4);
+  EXPECT_EQ(c->server.max_body_bytes, 1048576u);
+  EXPECT_EQ(c->server.request_timeout, std::chrono::seconds(5));
+  EXPECT_EQ(c->server.idle_timeout, std::chrono::minutes(2));
+  EXPECT_EQ(c->server.max_connections, 100u);
+  EXPECT_TRUE(c->taxii.tls);
+  EXPECT_EQ(c->taxii.public_url, "https://taxii.cert.example");
+  EXPECT_EQ(c->taxii.title, "MY-CERT");
+  EXPECT_EQ(c->taxii.max_page_size, 500u);
+  ASSERT_EQ(c->taxii.api_roots.size(), 1u);
+  EXPECT_EQ(c->taxii.api_roots[0].name, "asean");
+  EXPECT_EQ(c->taxii.api_roots[0].max_content_length, 65536u);
+  ASSERT_EQ(c->collections.size(), 1u);
+  EXPECT_EQ(c->collections[0].alias, "asean-shared");
+}
+
+TEST(ConfigTest, ErrorsSayWhereAndWhat) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"[server]\nlisten = 9440\n", "kongsi.toml:2:10: server.listen: must be a string"},
+      {"[server]\nlisten = \"localhost\"\n", "server.listen"},
+      {"[server]\nlisten = \"127.0.0.1:70000\"\n", "0 to 65535"},
+      {"[server]\nrequest_timeout = \"soon\"\n", "server.request_timeout"},
+      {"[server]\nlisten_addr = \"x\"\n", "kongsi.toml:2:1: server.listen_addr: unknown key"},
+      {"[server]\ntls_cert = \"c.pem\"\n", "set both"},
+      {"[taxii]\n[[taxii.api_root]]\nname = \"taxii2\"\n", "taxii.api_root.name"},
+      {"[[taxii.api_root]]\nname = \"a\"\n[[taxii.api_root]]\nname = \"a\"\n", "used twice"},
+      {"[[collection]]\nid = \"nope\"\ntitle = \"x\"\n", "collection.id: must be a UUID"},
+      {"[server\n", "kongsi.toml:1:"},
+      {"colour = \"blue\"\n", "colour: unknown key"},
+  };
+  for (const auto& [text, expected] : cases) {
+    auto c = ParseServeConfig(text, "kongsi.toml");
+    ASSERT_FALSE(c.ok()) << text;
+    EXPECT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument) << text;
+    EXPECT_THAT(std::string(c.status().message()), HasSubstr(expected)) << text;
+  }
+}
+
+TEST(ConfigTest, Durations) {
+  EXPECT_EQ(*ParseDuration("250ms"), std::chrono::milliseconds(250));
+  EXPECT_EQ(*ParseDuration("30s"), std::chrono::seconds(30));
+  EXPECT_EQ(*ParseDuration("1h"), std::chrono::hours(1));
+  for (const char* bad : {"", "s", "10", "10 s", "-1s", "1.5s", "10d"}) {
+    EXPECT_FALSE(ParseDuration(bad).ok()) << bad;
+  }
+}
+
+TEST(ConfigTest, MissingFileIsNotFound) {
+  EXPECT_TRUE(absl::IsNotFound(LoadServeConfig("/nonexistent/kongsi.toml").status()));
+}
+
+}  // namespace
+}  // namespace kongsi::app
