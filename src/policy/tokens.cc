@@ -90,7 +90,8 @@ absl::StatusOr<Principal> TokenAuthenticator::Authenticate(std::string_view auth
   const std::string scheme = absl::AsciiStrToLower(util::AsAbsl(authorization.substr(0, space)));
   const std::string_view value = util::AsStd(
       absl::StripLeadingAsciiWhitespace(util::AsAbsl(authorization.substr(space + 1))));
-  if (scheme == "bearer") return Check(value, {});
+  // "Token" is what the OASIS TAXII client library sends (its TokenAuth); same meaning.
+  if (scheme == "bearer" || scheme == "token") return Check(value, {});
   if (scheme == "basic") {
     std::string decoded;
     if (!absl::Base64Unescape(util::AsAbsl(value), &decoded)) {

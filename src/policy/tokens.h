@@ -1,5 +1,6 @@
-// API tokens: issuing them and authenticating requests that carry them (HTTP Bearer, or HTTP
-// Basic with the token name as user and the token as password).
+// API tokens: issuing them and authenticating requests that carry them (HTTP Bearer, the
+// "Token" scheme some TAXII clients send, or HTTP Basic with the token name as user and the
+// token as password).
 //
 // A token reads `kongsi_<key id>_<secret>`: the key id (16 hex digits) finds the stored
 // record; the secret (32 random bytes, base64url) is checked against its libsodium argon2id
@@ -49,8 +50,8 @@ class TokenAuthenticator {
  public:
   explicit TokenAuthenticator(store::Store& store) : store_(store) {}
 
-  // Authenticates the value of an HTTP Authorization header ("Bearer <token>" or
-  // "Basic <base64 name:token>"). An empty header is Unauthenticated too.
+  // Authenticates the value of an HTTP Authorization header ("Bearer <token>",
+  // "Token <token>" or "Basic <base64 name:token>"). An empty header is Unauthenticated too.
   absl::StatusOr<Principal> Authenticate(std::string_view authorization);
 
  private:

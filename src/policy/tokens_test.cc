@@ -62,6 +62,13 @@ TEST_F(TokensTest, IssuedTokenAuthenticatesAsBearerWithItsRights) {
   }
 }
 
+TEST_F(TokensTest, TokenSchemeOfTaxiiClientsIsBearer) {
+  IssuedToken issued = Issue("soc-bank-a");
+  TokenAuthenticator auth(*store_);
+  EXPECT_TRUE(auth.Authenticate("Token " + issued.token).ok());
+  EXPECT_TRUE(auth.Authenticate("bearer " + issued.token).ok());
+}
+
 TEST_F(TokensTest, BasicNeedsTheTokenNameAsUser) {
   IssuedToken issued = Issue("soc-bank-a");
   TokenAuthenticator auth(*store_);
