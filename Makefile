@@ -11,8 +11,8 @@ JOBS ?= 2
 FUZZ_SECONDS ?= 60
 # The node's data directory (kongsi's own default is the same).
 KONGSI_DATA_DIR ?= kongsi-data
-# What `make run` starts. Becomes `serve` with the TAXII server (one-line change).
-RUN_COMMAND := stats
+# What `make run` starts: the TAXII server on 127.0.0.1:9440 (override: make run LISTEN=...).
+LISTEN ?= 127.0.0.1:9440
 
 KONGSI := build/release/kongsi
 SOURCES_FORMAT = $(shell find src bench fuzz tests -type f \( -name '*.cc' -o -name '*.h' \) 2>/dev/null | sort)
@@ -59,16 +59,14 @@ run: build
 	  echo "$(KONGSI) --data-dir $(KONGSI_DATA_DIR) init"; \
 	  $(KONGSI) --data-dir "$(KONGSI_DATA_DIR)" init; \
 	fi
-	@if [ "$(RUN_COMMAND)" != serve ]; then \
-	  echo "note: 'kongsi serve' arrives with the TAXII server; until then 'make run' shows the node's statistics"; \
-	fi
-	$(KONGSI) --data-dir "$(KONGSI_DATA_DIR)" $(RUN_COMMAND)
+	$(KONGSI) --data-dir "$(KONGSI_DATA_DIR)" serve --listen "$(LISTEN)"
 
 bench: build
 	cmake --build --preset release -j $(JOBS)
 	@shopt -s nullglob; benches=(build/release/*_bench); \
 	if [ $${#benches[@]} -eq 0 ]; then echo "no benchmarks in build/release"; fi; \
 	for b in "$${benches[@]}"; do echo "== $$b"; "$$b"; done
+	bash bench/taxii_load.sh $(KONGSI)
 
 # Each fuzz target runs FUZZ_SECONDS with its committed seeds (fuzz/corpus/<target>/, read
 # only) and a scratch corpus in build/fuzz/corpus/<target>/ (new inputs land there); crashes

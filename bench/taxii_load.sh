@@ -58,7 +58,7 @@ for _ in range(100000):
         break
     nxt = page["next"]
 sample = positions[:-100:100] or positions[:1]
-print("positions = {" + ",".join(str(p) for p in sample) + "}")
+print("positions = {" + ",".join('"%d"' % p for p in sample) + "}")  # strings: Lua numbers are doubles
 PY
 
 {

@@ -33,6 +33,12 @@ TLP1_WHITE = "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9"
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
+def rfc3339_micros(text):
+    """Microseconds since the epoch of an RFC 3339 UTC timestamp ("...Z")."""
+    t = datetime.strptime(text.replace("Z", "+0000"), "%Y-%m-%dT%H:%M:%S.%f%z")
+    return int(t.timestamp()) * 1000000 + t.microsecond
+
+
 def fixture(*parts):
     return os.path.join(DATA, *parts)
 
@@ -809,9 +815,15 @@ class ExportTest(KongsiTestCase):
         self.assertEqual(self.ok("export", "--type", "grouping", "--format", "jsonl").strip(), "")
 
     def audit_rows(self):
-        return self.db().execute(
-            "SELECT principal, organisation, channel, object_id, version, redacted FROM audit "
-            "ORDER BY seq").fetchall()
+        """(principal, organisation, channel, object_id, version in micros, redacted) per
+        disclosure, from `kongsi audit --format jsonl`."""
+        rows = []
+        for line in self.ok("audit", "--format", "jsonl").splitlines():
+            r = json.loads(line)
+            version = rfc3339_micros(r["version"]) if r["version"] else None
+            rows.append((r["principal"], r["organisation"], r["channel"], r["object_id"],
+                         version, 1 if r["redacted"] else 0))
+        return rows
 
     def test_every_exported_object_is_audited(self):
         before = len(self.audit_rows())

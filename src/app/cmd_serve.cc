@@ -3,6 +3,9 @@
 // SIGTERM, when it shuts down gracefully (in-flight requests finish; every acknowledged write
 // is already durable).
 
+#include <pthread.h>
+
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
@@ -86,6 +89,14 @@ http::Response ToHttp(taxii::Response t) {
 }
 
 int RunServe(const GlobalOptions& global, const ServeOptions& options) {
+  // SIGINT and SIGTERM are blocked before any thread starts (threads inherit the mask) and
+  // taken with sigwait() once the server runs: a signal that arrives at any moment, even
+  // right after the "serving" line, stops the server gracefully instead of killing it.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   auto node = OpenNode(global);
   if (!node.ok()) {
     PrintError(node.status());
@@ -166,8 +177,14 @@ int RunServe(const GlobalOptions& global, const ServeOptions& options) {
                 admin_token.c_str(), root_url.c_str());
   }
   std::fflush(stdout);
-  const int signal = (*server)->RunUntilSignal();
-  if (!global.quiet) std::fprintf(stderr, "kongsi: stopped (signal %d)\n", signal);
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  if (!global.quiet) {
+    std::fprintf(stderr, "kongsi: %s received, finishing requests in progress\n",
+                 signal == SIGINT ? "SIGINT" : "SIGTERM");
+  }
+  (*server)->Shutdown();
+  if (!global.quiet) std::fprintf(stderr, "kongsi: stopped\n");
   return kExitOk;
 }
 

@@ -46,9 +46,14 @@ absl::StatusOr<DisclosedPage> Disclosure::Disclose(const Principal& principal,
     audit.reserve(batch.size());
     const util::Timestamp now = clock_.Now();
     for (const store::StoredObject& object : batch) {
-      audit.push_back(store::AuditRecord{now, principal.name, principal.organisation,
-                                         std::string(channel), object.record.id,
-                                         object.record.version, false});
+      audit.push_back(store::AuditRecord{.time = now,
+                                         .principal = principal.name,
+                                         .organisation = principal.organisation,
+                                         .channel = std::string(channel),
+                                         .object_id = object.record.id,
+                                         .version = object.record.version,
+                                         .redacted = false,
+                                         .object_key = object.key});
     }
     KONGSI_RETURN_IF_ERROR(audit_.Append(audit));
     for (const store::StoredObject& object : batch) {

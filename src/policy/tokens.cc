@@ -124,23 +124,36 @@ absl::StatusOr<Principal> TokenAuthenticator::Check(std::string_view token,
   }
 
   const std::string digest = Sha256(secret);
-  bool remembered = false;
-  {
+  const std::string refused_key = util::StrCat(key_id, digest);
+  auto remembered = [&] {
     std::lock_guard lock(mu_);
     auto it = verified_.find(key_id);
-    remembered = it != verified_.end() && it->second.first == record->secret_hash &&
-                 sodium_memcmp(it->second.second.data(), digest.data(), digest.size()) == 0;
-  }
-  if (!remembered) {
-    KONGSI_RETURN_IF_ERROR(InitSodium());
-    const std::string secret_copy(secret);
-    if (crypto_pwhash_str_verify(record->secret_hash.c_str(), secret_copy.data(),
-                                 secret_copy.size()) != 0) {
-      return Unauthenticated(util::StrCat("wrong secret for token ", record->name));
-    }
+    return it != verified_.end() && it->second.first == record->secret_hash &&
+           sodium_memcmp(it->second.second.data(), digest.data(), digest.size()) == 0;
+  };
+  auto refused = [&] {
     std::lock_guard lock(mu_);
-    if (verified_.size() >= kMaxRemembered) verified_.clear();
-    verified_[key_id] = {record->secret_hash, digest};
+    return refused_.contains(refused_key);
+  };
+  if (!remembered()) {
+    if (refused()) return Unauthenticated(util::StrCat("wrong secret for token ", record->name));
+    std::lock_guard slow(slow_mu_);
+    // Another request may have checked the same secret while this one waited.
+    if (!remembered()) {
+      if (refused()) return Unauthenticated(util::StrCat("wrong secret for token ", record->name));
+      KONGSI_RETURN_IF_ERROR(InitSodium());
+      const std::string secret_copy(secret);
+      const bool ok = crypto_pwhash_str_verify(record->secret_hash.c_str(), secret_copy.data(),
+                                               secret_copy.size()) == 0;
+      std::lock_guard lock(mu_);
+      if (!ok) {
+        if (refused_.size() >= kMaxRemembered) refused_.clear();
+        refused_.insert(refused_key);
+        return Unauthenticated(util::StrCat("wrong secret for token ", record->name));
+      }
+      if (verified_.size() >= kMaxRemembered) verified_.clear();
+      verified_[key_id] = {record->secret_hash, digest};
+    }
   }
   Principal principal;
   principal.name = record->name;

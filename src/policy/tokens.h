@@ -8,7 +8,9 @@
 // Because argon2id is deliberately slow, a successful check is remembered (SHA-256 of the
 // secret per key id, in memory), so later requests with the same token cost a hash and one
 // indexed read; the stored record is read on every request, so revocation and changed
-// rights apply at once.
+// rights apply at once. A wrong secret is remembered too (a bounded set of digests), and
+// only one slow check runs at a time, so repeated guesses cannot make the server spend
+// more than one argon2id computation (64 MiB, tens of milliseconds) at once.
 //
 // Thread-safe; the store must outlive the authenticator.
 // Errors: Unauthenticated (missing, malformed, unknown, wrong or revoked credentials; the
@@ -22,6 +24,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "policy/principal.h"
 #include "store/store.h"
@@ -61,6 +64,9 @@ class TokenAuthenticator {
   std::mutex mu_;
   // key id -> (stored hash it was checked against, SHA-256 of the secret that passed).
   absl::flat_hash_map<std::string, std::pair<std::string, std::string>> verified_;
+  // key id + SHA-256 of secrets that failed the check.
+  absl::flat_hash_set<std::string> refused_;
+  std::mutex slow_mu_;  // serialises argon2id checks
 };
 
 }  // namespace kongsi::policy

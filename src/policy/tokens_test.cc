@@ -1,7 +1,9 @@
 // API tokens: issued once, stored hashed, checked for Bearer and Basic, revocation immediate.
 #include "policy/tokens.h"
 
+#include <atomic>
 #include <filesystem>
+#include <thread>
 
 #include "absl/strings/escaping.h"
 #include "gmock/gmock.h"
@@ -93,6 +95,27 @@ TEST_F(TokensTest, WrongMalformedAndMissingCredentialsAreUnauthenticated) {
         std::string("Bearer ") + issued.token.substr(0, 20)}) {
     EXPECT_TRUE(absl::IsUnauthenticated(auth.Authenticate(header).status())) << header;
   }
+}
+
+TEST_F(TokensTest, ConcurrentChecksOfTheSameTokenAllSucceedAndWrongOnesAllFail) {
+  IssuedToken issued = Issue("soc-bank-a");
+  std::string wrong = issued.token;
+  wrong.back() = wrong.back() == 'A' ? 'B' : 'A';
+  TokenAuthenticator auth(*store_);
+  std::atomic<int> good{0}, bad{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 3; ++i) {
+        if (auth.Authenticate("Bearer " + issued.token).ok()) ++good;
+        if (!auth.Authenticate("Bearer " + wrong).ok()) ++bad;
+      }
+      (void)t;
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(good.load(), 24);
+  EXPECT_EQ(bad.load(), 24);
 }
 
 TEST_F(TokensTest, RevocationAppliesAtOnceEvenToRememberedTokens) {

@@ -72,6 +72,7 @@ struct ObjectRecord {
 // A version as read back, with its place in a collection when read through one.
 struct StoredObject {
   ObjectRecord record;        // `values` is left empty on reads
+  int64_t key = 0;            // the backend's stable key of this version (> 0), for audit
   Timestamp date_added = 0;   // in the collection read; first ingest time otherwise
   std::string collection_id;  // empty when read without a collection
 };
@@ -124,15 +125,18 @@ struct Stats {
   std::vector<Count> by_tlp;         // key: TlpName of the latest version
 };
 
-// One disclosure: who received which object version, when, through which path.
+// One disclosure: who received which object version, when, through which path. Records are
+// appended with the version's `object_key` (StoredObject::key) when known, which lets the
+// backend store a response's disclosures compactly; ReadAudit fills id and version back in.
 struct AuditRecord {
   Timestamp time = 0;
   std::string principal;
   std::string organisation;
-  std::string channel;  // "export", "taxii", ...
+  std::string channel;  // "export", "taxii.objects", ...
   std::string object_id;
   Timestamp version = kNoVersion;
   bool redacted = false;
+  int64_t object_key = 0;  // StoredObject::key; 0: unknown (id and version are stored as text)
 };
 
 // An API token (DESIGN.md section 4: principals). Only a slow hash of its secret is stored.

@@ -869,6 +869,31 @@ TEST_P(StoreConformanceTest, BeginWriteOnUnknownCollectionIsNotFound) {
   EXPECT_TRUE(absl::IsNotFound(store_->BeginWrite(kUnknownCollection).status()));
 }
 
+// Disclosures appended with the version's key read back with its id and version, mixed with
+// records that carry only text, in append order.
+TEST_P(StoreConformanceTest, AuditByKeyResolvesIdAndVersion) {
+  MustPut("", {Obj(Id(1), kT0 + 1), Obj(Id(1), kT0 + 2), Obj(Id(2), kT0 + 3)});
+  std::vector<AuditRecord> records;
+  for (const StoredObject& o : ScanAll({.versions = VersionSelect::kAll})) {
+    EXPECT_GT(o.key, 0);
+    records.push_back({.time = kT0, .principal = "p", .channel = "taxii.objects",
+                       .object_id = o.record.id, .version = o.record.version,
+                       .object_key = o.key});
+  }
+  records.push_back({.time = kT0, .principal = "p", .channel = "export",
+                     .object_id = Id(1), .version = kT0 + 9});
+  ASSERT_TRUE(store_->AppendAudit(records).ok());
+  Reopen();
+  auto one = store_->ReadAudit(Id(1));
+  ASSERT_TRUE(one.ok()) << one.status();
+  ASSERT_EQ(one->size(), 3u);
+  EXPECT_EQ((*one)[0].version, kT0 + 1);
+  EXPECT_EQ((*one)[1].version, kT0 + 2);
+  EXPECT_EQ((*one)[2].version, kT0 + 9);
+  EXPECT_EQ((*one)[2].channel, "export");
+  EXPECT_EQ(store_->ReadAudit("")->size(), 4u);
+}
+
 // --- several version selectors (TAXII match[version]=first,last / last,<timestamp>) -------
 
 TEST_P(StoreConformanceTest, SeveralVersionSelectorsAreAUnion) {

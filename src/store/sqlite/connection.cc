@@ -143,9 +143,6 @@ void Writer::Prepare() {
   insert_collection_ = prepare(
       "INSERT INTO collections (id, title, description, alias, created, last_date_added)"
       " VALUES (?,?,?,?,?,0) ON CONFLICT (id) DO NOTHING");
-  insert_audit_ = prepare(
-      "INSERT INTO audit (time, principal, organisation, channel, object_id, version, redacted)"
-      " VALUES (?,?,?,?,?,?,?)");
   set_meta_ = prepare(
       "INSERT INTO meta (key, value) VALUES (?,?)"
       " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
@@ -250,18 +247,6 @@ bool Writer::InsertCollection(const Collection& c) {
   insert->bindNoCopy(4, c.alias);
   insert->bind(5, c.created);
   return insert->exec() == 1;
-}
-
-void Writer::InsertAudit(const AuditRecord& a) {
-  Use insert(*insert_audit_);
-  insert->bind(1, a.time);
-  insert->bindNoCopy(2, a.principal);
-  insert->bindNoCopy(3, a.organisation);
-  insert->bindNoCopy(4, a.channel);
-  insert->bindNoCopy(5, a.object_id);
-  insert->bind(6, a.version);
-  insert->bind(7, a.redacted ? 1 : 0);
-  insert->exec();
 }
 
 void Writer::SetMeta(const std::string& key, const std::string& value) {

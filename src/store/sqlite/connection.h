@@ -107,7 +107,6 @@ class Writer {
 
   // false when the id is taken.
   bool InsertCollection(const Collection& c);
-  void InsertAudit(const AuditRecord& a);
   void SetMeta(const std::string& key, const std::string& value);
 
  private:
@@ -115,7 +114,7 @@ class Writer {
   std::unique_ptr<SQLite::Statement> insert_object_, insert_objects_, find_version_,
       ids_with_versions_, mark_other_versions_, find_collection_, max_first_added_, insert_member_,
       insert_members_, set_last_date_added_, insert_value_, insert_values_, insert_collection_,
-      insert_audit_, set_meta_;
+      set_meta_;
 };
 
 // A read connection (query_only) with a cache of prepared statements keyed by SQL text.

@@ -32,6 +32,7 @@ enum ScanColumn : int {
   kColProvenanceSource,
   kColBody,
   kColContentHash,
+  kColKey,
   kColDateAdded,
 };
 

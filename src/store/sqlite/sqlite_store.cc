@@ -5,9 +5,11 @@
 
 #include <algorithm>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "store/sqlite/audit_db.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/scan_query.h"
 #include "store/sqlite/schema.h"
@@ -72,6 +74,7 @@ void ReadObject(SQLite::Statement& stmt, StoredObject& out) {
   AssignColumn(r.provenance.source, stmt.getColumn(kColProvenanceSource));
   AssignColumn(r.body, stmt.getColumn(kColBody));
   AssignColumn(r.content_hash, stmt.getColumn(kColContentHash));
+  out.key = stmt.getColumn(kColKey).getInt64();
   out.date_added = stmt.getColumn(kColDateAdded).getInt64();
 }
 
@@ -101,16 +104,19 @@ absl::StatusOr<std::unique_ptr<Store>> SqliteStore::Open(const std::string& path
     KONGSI_ASSIGN_OR_RETURN(const int version, Migrate(writer->db()));
     writer->Prepare();
     auto readers = std::make_unique<detail::ReaderPool>(path);
-    return std::unique_ptr<Store>(
-        new SqliteStore(clock, std::move(writer), std::move(readers), version));
+    auto audit = std::make_unique<detail::AuditDb>(detail::AuditPathFor(path));
+    return std::unique_ptr<Store>(new SqliteStore(clock, std::move(writer), std::move(readers),
+                                                  std::move(audit), version));
   });
 }
 
 SqliteStore::SqliteStore(const util::Clock& clock, std::unique_ptr<detail::Writer> writer,
-                         std::unique_ptr<detail::ReaderPool> readers, int schema_version)
+                         std::unique_ptr<detail::ReaderPool> readers,
+                         std::unique_ptr<detail::AuditDb> audit, int schema_version)
     : Store(clock),
       writer_(std::move(writer)),
       readers_(std::move(readers)),
+      audit_(std::move(audit)),
       schema_version_(schema_version) {}
 
 SqliteStore::~SqliteStore() = default;
@@ -358,11 +364,8 @@ absl::StatusOr<Stats> SqliteStore::DoGetStats() {
 // --- audit and metadata ---------------------------------------------------------------------
 
 absl::Status SqliteStore::DoAppendAudit(std::span<const AuditRecord> records) {
-  std::lock_guard lock(write_mu_);
   return Guard("append audit", [&]() -> absl::Status {
-    SQLite::Transaction txn(writer_->db(), SQLite::TransactionBehavior::IMMEDIATE);
-    for (const AuditRecord& a : records) writer_->InsertAudit(a);
-    txn.commit();
+    audit_->Append(records);
     return absl::OkStatus();
   });
 }
@@ -370,22 +373,43 @@ absl::Status SqliteStore::DoAppendAudit(std::span<const AuditRecord> records) {
 absl::StatusOr<std::vector<AuditRecord>> SqliteStore::DoReadAudit(std::string_view object_id) {
   return Guard("read audit", [&]() -> absl::StatusOr<std::vector<AuditRecord>> {
     auto reader = readers_->Acquire();
+    std::vector<AuditRecord> out;
+    // Records written before the audit log had its own file (schema version 1 of the store).
     constexpr const char* kSelect =
         "SELECT time, principal, organisation, channel, object_id, version, redacted FROM audit";
-    Use stmt(reader->Prepare(object_id.empty()
-                                 ? absl::StrCat(kSelect, " ORDER BY seq")
-                                 : absl::StrCat(kSelect, " WHERE object_id = ? ORDER BY seq")));
-    if (!object_id.empty()) stmt->bind(1, std::string(object_id));
-    std::vector<AuditRecord> out;
-    while (stmt->executeStep()) {
-      out.push_back(AuditRecord{.time = stmt->getColumn(0).getInt64(),
-                                .principal = stmt->getColumn(1).getString(),
-                                .organisation = stmt->getColumn(2).getString(),
-                                .channel = stmt->getColumn(3).getString(),
-                                .object_id = stmt->getColumn(4).getString(),
-                                .version = stmt->getColumn(5).getInt64(),
-                                .redacted = stmt->getColumn(6).getInt() != 0});
+    Use legacy(reader->Prepare(object_id.empty()
+                                   ? absl::StrCat(kSelect, " ORDER BY seq")
+                                   : absl::StrCat(kSelect, " WHERE object_id = ? ORDER BY seq")));
+    if (!object_id.empty()) legacy->bind(1, std::string(object_id));
+    while (legacy->executeStep()) {
+      out.push_back(AuditRecord{.time = legacy->getColumn(0).getInt64(),
+                                .principal = legacy->getColumn(1).getString(),
+                                .organisation = legacy->getColumn(2).getString(),
+                                .channel = legacy->getColumn(3).getString(),
+                                .object_id = legacy->getColumn(4).getString(),
+                                .version = legacy->getColumn(5).getInt64(),
+                                .redacted = legacy->getColumn(6).getInt() != 0,
+                                .object_key = 0});
     }
+    // Keys are resolved through the objects table (versions are never deleted from it).
+    Use by_key(reader->Prepare("SELECT id, version FROM objects WHERE first_added = ?"));
+    std::unordered_map<int64_t, std::pair<std::string, Timestamp>> resolved;
+    auto resolve = [&](int64_t key) -> const std::pair<std::string, Timestamp>& {
+      auto it = resolved.find(key);
+      if (it != resolved.end()) return it->second;
+      by_key->reset();
+      by_key->bind(1, key);
+      std::pair<std::string, Timestamp> value{"", kNoVersion};
+      if (by_key->executeStep()) {
+        value = {by_key->getColumn(0).getString(), by_key->getColumn(1).getInt64()};
+      }
+      return resolved.emplace(key, std::move(value)).first->second;
+    };
+    audit_->Scan([&](const AuditRecord& r) {
+      AuditRecord full = r;
+      if (r.object_key > 0) std::tie(full.object_id, full.version) = resolve(r.object_key);
+      if (object_id.empty() || full.object_id == object_id) out.push_back(std::move(full));
+    });
     return out;
   });
 }

@@ -2,7 +2,8 @@
 // (synchronous=FULL), schema migrations on open (schema.h).
 //
 // Ownership and threading: one write connection, guarded by a mutex, serialises every write
-// (Put, CreateCollection, AppendAudit, SetMeta) and keeps its prepared statements cached.
+// (Put, CreateCollection, SetMeta, tokens, ...) and keeps its prepared statements cached. The
+// audit log lives in its own file (audit_db.h) with its own connection and lock.
 // Reads go through a small pool of read-only connections, so a long Scan neither blocks
 // writers nor deadlocks when its callback calls the store again (WAL readers see the last
 // committed state and are never blocked by the writer). Safe to use from several threads;
@@ -25,6 +26,7 @@ namespace kongsi::store::sqlite {
 namespace detail {
 class Writer;      // connection.h
 class ReaderPool;  // connection.h
+class AuditDb;     // audit_db.h
 }  // namespace detail
 
 class SqliteStore final : public Store {
@@ -40,7 +42,8 @@ class SqliteStore final : public Store {
 
  private:
   SqliteStore(const util::Clock& clock, std::unique_ptr<detail::Writer> writer,
-              std::unique_ptr<detail::ReaderPool> readers, int schema_version);
+              std::unique_ptr<detail::ReaderPool> readers, std::unique_ptr<detail::AuditDb> audit,
+              int schema_version);
 
   absl::Status DoCreateCollection(const Collection& collection) override;
   absl::StatusOr<std::vector<Collection>> DoListCollections() override;
@@ -66,6 +69,7 @@ class SqliteStore final : public Store {
   std::mutex write_mu_;
   std::unique_ptr<detail::Writer> writer_;  // guarded by write_mu_
   std::unique_ptr<detail::ReaderPool> readers_;
+  std::unique_ptr<detail::AuditDb> audit_;  // thread-safe on its own
   const int schema_version_;
 };
 

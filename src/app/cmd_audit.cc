@@ -1,0 +1,84 @@
+// `kongsi audit [--object ID] [--format text|jsonl|csv]`: who received which object version,
+// when, and through which path (export, TAXII objects, manifest, ...), from the audit log.
+#include <cstdio>
+
+#include "app/commands.h"
+#include "nlohmann/json.hpp"
+#include "util/strings.h"
+
+namespace kongsi::app {
+namespace {
+
+struct AuditOptions {
+  std::string object_id;
+  std::string format = "text";
+};
+
+std::string CsvField(const std::string& value) {
+  if (value.find_first_of(",\"\n\r") == std::string::npos) return value;
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string VersionText(util::Timestamp version) {
+  return version == store::kNoVersion ? "" : util::FormatRfc3339(version, 3);
+}
+
+int RunAudit(const GlobalOptions& global, const AuditOptions& options) {
+  if (options.format != "text" && options.format != "jsonl" && options.format != "csv") {
+    PrintError(util::StrCat("--format: \"", options.format, "\" is not text, jsonl or csv"));
+    return kExitUnusable;
+  }
+  auto node = OpenNode(global);
+  if (!node.ok()) {
+    PrintError(node.status());
+    return kExitUnusable;
+  }
+  auto records = node->store->ReadAudit(options.object_id);
+  if (!records.ok()) {
+    PrintError(records.status());
+    return kExitUnusable;
+  }
+  if (options.format == "csv") {
+    std::printf("time,principal,organisation,channel,object_id,version,redacted\n");
+  }
+  for (const store::AuditRecord& r : *records) {
+    const std::string time = util::FormatRfc3339(r.time, 6);
+    const std::string version = VersionText(r.version);
+    if (options.format == "jsonl") {
+      nlohmann::ordered_json line = {{"time", time},
+                                     {"principal", r.principal},
+                                     {"organisation", r.organisation},
+                                     {"channel", r.channel},
+                                     {"object_id", r.object_id},
+                                     {"version", version},
+                                     {"redacted", r.redacted}};
+      std::printf("%s\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    } else if (options.format == "csv") {
+      std::printf("%s,%s,%s,%s,%s,%s,%s\n", time.c_str(), CsvField(r.principal).c_str(),
+                  CsvField(r.organisation).c_str(), CsvField(r.channel).c_str(),
+                  CsvField(r.object_id).c_str(), version.c_str(), r.redacted ? "true" : "false");
+    } else {
+      std::printf("%s  %-20s %-16s %s %s%s\n", time.c_str(), r.principal.c_str(),
+                  r.channel.c_str(), r.object_id.c_str(), version.c_str(),
+                  r.redacted ? " (redacted)" : "");
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddAuditCommand(CLI::App& app, GlobalOptions& options, int& exit_code) {
+  auto opts = std::make_shared<AuditOptions>();
+  CLI::App* cmd = app.add_subcommand("audit", "show the disclosure audit log");
+  cmd->add_option("--object", opts->object_id, "only disclosures of this object id");
+  cmd->add_option("--format", opts->format, "text (default), jsonl or csv");
+  cmd->callback([&options, &exit_code, opts] { exit_code = RunAudit(options, *opts); });
+}
+
+}  // namespace kongsi::app

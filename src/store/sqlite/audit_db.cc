@@ -1,0 +1,172 @@
+// Audit rows and their object lists. Entry encoding: uvarint((zigzag(key - previous_key) << 1)
+// | explicit); when `explicit` is set (no key) the entry continues with uvarint(id length),
+// the id, and uvarint(zigzag(version)).
+#include "store/sqlite/audit_db.h"
+
+#include <filesystem>
+
+namespace kongsi::store::sqlite::detail {
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+constexpr auto kSyncInterval = std::chrono::seconds(1);
+
+constexpr std::string_view kSchemaV1 = R"sql(
+CREATE TABLE disclosures (
+  seq          INTEGER PRIMARY KEY,
+  time         INTEGER NOT NULL,
+  principal    TEXT    NOT NULL,
+  organisation TEXT    NOT NULL,
+  channel      TEXT    NOT NULL,
+  redacted     INTEGER NOT NULL,
+  objects      BLOB    NOT NULL
+);
+)sql";
+
+uint64_t ZigZag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
+int64_t UnZigZag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
+
+void PutVarint(uint64_t v, std::string& out) {
+  while (v >= 0x80) {
+    out += static_cast<char>((v & 0x7f) | 0x80);
+    v >>= 7;
+  }
+  out += static_cast<char>(v);
+}
+
+bool GetVarint(std::string_view in, size_t& pos, uint64_t& v) {
+  v = 0;
+  for (int shift = 0; shift < 64 && pos < in.size(); shift += 7) {
+    const auto byte = static_cast<uint8_t>(in[pos++]);
+    v |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    if ((byte & 0x80) == 0) return true;
+  }
+  return false;
+}
+
+bool SameResponse(const AuditRecord& a, const AuditRecord& b) {
+  return a.time == b.time && a.redacted == b.redacted && a.principal == b.principal &&
+         a.organisation == b.organisation && a.channel == b.channel;
+}
+
+}  // namespace
+
+std::string AuditPathFor(const std::string& store_path) {
+  const std::filesystem::path p(store_path);
+  return (p.parent_path() / (p.stem().string() + "-audit" + p.extension().string())).string();
+}
+
+void EncodeAuditObject(const AuditRecord& r, int64_t& previous_key, std::string& out) {
+  if (r.object_key > 0) {
+    PutVarint(ZigZag(r.object_key - previous_key) << 1, out);
+    previous_key = r.object_key;
+    return;
+  }
+  PutVarint(1, out);
+  PutVarint(r.object_id.size(), out);
+  out += r.object_id;
+  PutVarint(ZigZag(r.version), out);
+}
+
+bool DecodeAuditObject(std::string_view blob, size_t& pos, int64_t& previous_key,
+                       AuditRecord& out) {
+  uint64_t head = 0;
+  if (!GetVarint(blob, pos, head)) return false;
+  if ((head & 1) == 0) {
+    out.object_key = previous_key + UnZigZag(head >> 1);
+    previous_key = out.object_key;
+    out.object_id.clear();
+    out.version = kNoVersion;
+    return true;
+  }
+  uint64_t length = 0, version = 0;
+  if (!GetVarint(blob, pos, length) || length > blob.size() - pos) return false;
+  out.object_key = 0;
+  out.object_id.assign(blob.substr(pos, length));
+  pos += length;
+  if (!GetVarint(blob, pos, version)) return false;
+  out.version = UnZigZag(version);
+  return true;
+}
+
+AuditDb::AuditDb(const std::string& path)
+    : db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX,
+          kBusyTimeoutMs) {
+  db_.exec("PRAGMA journal_mode = WAL");
+  db_.exec("PRAGMA synchronous = FULL");
+  {
+    SQLite::Transaction txn(db_, SQLite::TransactionBehavior::IMMEDIATE);
+    const int version = db_.execAndGet("PRAGMA user_version").getInt();
+    if (version > 1) {
+      throw SQLite::Exception("audit log schema version " + std::to_string(version) +
+                              " is newer than this kongsi supports (1)");
+    }
+    if (version == 0) {
+      db_.exec(std::string(kSchemaV1));
+      db_.exec("PRAGMA user_version = 1");
+    }
+    txn.commit();
+  }
+  insert_ = std::make_unique<SQLite::Statement>(
+      db_,
+      "INSERT INTO disclosures (time, principal, organisation, channel, redacted, objects)"
+      " VALUES (?, ?, ?, ?, ?, ?)");
+  last_sync_ = std::chrono::steady_clock::now();
+}
+
+void AuditDb::Append(std::span<const AuditRecord> records) {
+  std::lock_guard lock(mu_);
+  const auto now = std::chrono::steady_clock::now();
+  const bool sync = now - last_sync_ >= kSyncInterval;
+  db_.exec(sync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+  SQLite::Transaction txn(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  std::string blob;
+  for (size_t start = 0; start < records.size();) {
+    size_t end = start + 1;
+    while (end < records.size() && SameResponse(records[start], records[end])) ++end;
+    blob.clear();
+    int64_t previous = 0;
+    for (size_t i = start; i < end; ++i) EncodeAuditObject(records[i], previous, blob);
+    const AuditRecord& head = records[start];
+    insert_->tryReset();
+    insert_->bind(1, head.time);
+    insert_->bindNoCopy(2, head.principal);
+    insert_->bindNoCopy(3, head.organisation);
+    insert_->bindNoCopy(4, head.channel);
+    insert_->bind(5, head.redacted ? 1 : 0);
+    insert_->bindNoCopy(6, blob.data(), static_cast<int>(blob.size()));
+    insert_->exec();
+    insert_->reset();
+    start = end;
+  }
+  txn.commit();
+  if (sync) last_sync_ = now;
+}
+
+void AuditDb::Scan(const std::function<void(const AuditRecord&)>& fn) {
+  std::lock_guard lock(mu_);
+  SQLite::Statement select(db_,
+                           "SELECT time, principal, organisation, channel, redacted, objects"
+                           " FROM disclosures ORDER BY seq");
+  AuditRecord r;
+  while (select.executeStep()) {
+    r.time = select.getColumn(0).getInt64();
+    r.principal = select.getColumn(1).getString();
+    r.organisation = select.getColumn(2).getString();
+    r.channel = select.getColumn(3).getString();
+    r.redacted = select.getColumn(4).getInt() != 0;
+    const SQLite::Column objects = select.getColumn(5);
+    const std::string_view blob(static_cast<const char*>(objects.getBlob()),
+                                static_cast<size_t>(objects.getBytes()));
+    size_t pos = 0;
+    int64_t previous = 0;
+    while (pos < blob.size()) {
+      if (!DecodeAuditObject(blob, pos, previous, r)) {
+        throw SQLite::Exception("audit log: malformed object list in a disclosure row");
+      }
+      fn(r);
+    }
+  }
+}
+
+}  // namespace kongsi::store::sqlite::detail

@@ -1,0 +1,60 @@
+// The disclosure audit log of the SQLite backend, in its own database file beside the store
+// (`store.db` -> `store-audit.db`), so that recording disclosures never waits for the store's
+// write lock (a long ingest) and reads never wait for audit writes.
+//
+// Compact by design: a TAXII page discloses up to a thousand versions, and the server answers
+// thousands of pages a second. Consecutive records that share time, principal, organisation,
+// channel and the redacted flag (one response) become one row whose `objects` blob lists the
+// disclosed versions by their store key (varint deltas, ~3 bytes each); a record without a
+// key carries its id and version as text.
+//
+// Durability: a record is committed (written to the WAL file) before Append returns, so it
+// survives a crash of the process; the WAL is also synced to disk at least once a second
+// (synchronous=FULL for that commit, NORMAL otherwise), which bounds what a power failure
+// can lose to the last second's records instead of paying a disk sync for every response.
+//
+// Thread-safe (one mutex); throws SQLite::Exception (the store's Guard turns it into a
+// status).
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+
+#include "store/store.h"
+
+namespace kongsi::store::sqlite::detail {
+
+// The audit file that belongs to the store file `store_path`.
+std::string AuditPathFor(const std::string& store_path);
+
+class AuditDb {
+ public:
+  explicit AuditDb(const std::string& path);
+
+  // Appends `records` in one transaction.
+  void Append(std::span<const AuditRecord> records);
+
+  // Calls `fn` for every record, oldest first, with `object_key` set and, for records stored
+  // with a key, `object_id` empty and `version` kNoVersion (the caller resolves keys).
+  void Scan(const std::function<void(const AuditRecord&)>& fn);
+
+ private:
+  std::mutex mu_;
+  SQLite::Database db_;
+  std::unique_ptr<SQLite::Statement> insert_;
+  std::chrono::steady_clock::time_point last_sync_;
+};
+
+// The blob encoding, exposed for tests.
+void EncodeAuditObject(const AuditRecord& record, int64_t& previous_key, std::string& out);
+// Decodes the next entry at `pos`; false at the end or on a malformed blob.
+bool DecodeAuditObject(std::string_view blob, size_t& pos, int64_t& previous_key,
+                       AuditRecord& out);
+
+}  // namespace kongsi::store::sqlite::detail
