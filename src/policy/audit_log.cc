@@ -8,10 +8,10 @@
 
 namespace kongsi::policy {
 
-absl::Status AuditLog::Append(std::span<const store::AuditRecord> records) {
-  if (records.empty()) return absl::OkStatus();
+absl::Status AuditLog::Append(std::span<const store::AuditEvent> events) {
+  if (events.empty()) return absl::OkStatus();
   Waiter self;
-  self.records = records;
+  self.events = events;
   std::unique_lock lock(mu_);
   queue_.push_back(&self);
   cv_.wait(lock, [&] { return self.done || (!writing_ && queue_.front() == &self); });
@@ -24,10 +24,10 @@ absl::Status AuditLog::Append(std::span<const store::AuditRecord> records) {
 
   absl::Status status;
   if (group.size() == 1) {
-    status = store_.AppendAudit(records);
+    status = store_.AppendAudit(events);
   } else {
-    std::vector<store::AuditRecord> all;
-    for (const Waiter* w : group) all.insert(all.end(), w->records.begin(), w->records.end());
+    std::vector<store::AuditEvent> all;
+    for (const Waiter* w : group) all.insert(all.end(), w->events.begin(), w->events.end());
     status = store_.AppendAudit(all);
   }
 

@@ -1,7 +1,7 @@
 // The audit log's writer: appends disclosure records to the store with group commit, so that
-// many concurrent readers (TAXII requests) share one durable transaction instead of each
-// paying for its own. Append() returns only once the caller's records are committed: a
-// disclosure is recorded before its bytes leave (write-ahead).
+// many concurrent readers (TAXII requests) share one transaction instead of each paying for
+// its own. Append() returns only once the caller's events are committed: a disclosure is
+// recorded before its bytes leave (write-ahead).
 //
 // Thread-safe; the store must outlive it. Errors: those of Store::AppendAudit, reported to
 // every caller whose records were in the failed transaction.
@@ -21,11 +21,11 @@ class AuditLog {
  public:
   explicit AuditLog(store::Store& store) : store_(store) {}
 
-  absl::Status Append(std::span<const store::AuditRecord> records);
+  absl::Status Append(std::span<const store::AuditEvent> events);
 
  private:
   struct Waiter {
-    std::span<const store::AuditRecord> records;
+    std::span<const store::AuditEvent> events;
     bool done = false;
     absl::Status status;
   };

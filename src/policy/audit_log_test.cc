@@ -26,15 +26,13 @@ TEST(AuditLogTest, ConcurrentAppendsAreAllDurableExactlyOnce) {
     for (int t = 0; t < kThreads; ++t) {
       threads.emplace_back([&, t] {
         for (int a = 0; a < kAppends; ++a) {
-          std::vector<store::AuditRecord> records;
+          store::AuditEvent event{.time = 1, .principal = "p" + std::to_string(t),
+                                  .channel = "taxii"};
           for (int r = 0; r < kPerAppend; ++r) {
-            records.push_back({.time = 1,
-                               .principal = "p" + std::to_string(t),
-                               .channel = "taxii",
-                               .object_id = std::to_string(t) + "/" + std::to_string(a) + "/" +
-                                            std::to_string(r)});
+            event.objects.push_back(
+                {.id = std::to_string(t) + "/" + std::to_string(a) + "/" + std::to_string(r)});
           }
-          EXPECT_TRUE(log.Append(records).ok());
+          EXPECT_TRUE(log.Append({&event, 1}).ok());
         }
       });
     }

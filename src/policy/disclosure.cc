@@ -19,13 +19,22 @@ absl::Status Disclosure::CheckCollectionVisible(const Principal& principal,
     // Worded as the store words an unknown collection: the two must be indistinguishable.
     return absl::NotFoundError(util::StrCat("collection ", collection_id, " not found"));
   }
-  return store_.GetCollection(collection_id).status();
+  return absl::OkStatus();
+}
+
+store::AuditEvent Disclosure::NewEvent(const Principal& principal, std::string_view channel) const {
+  store::AuditEvent event;
+  event.principal = principal.name;
+  event.organisation = principal.organisation;
+  event.channel = std::string(channel);
+  return event;
 }
 
 absl::StatusOr<DisclosedPage> Disclosure::Disclose(const Principal& principal,
                                                    std::string_view channel,
                                                    const store::ObjectQuery& query,
-                                                   const DisclosureSink& sink) {
+                                                   const DisclosureSink& sink,
+                                                   Delivery delivery) {
   if (query.collection_id.empty() && !principal.local_operator) {
     return absl::PermissionDeniedError(
         util::StrCat("principal ", principal.name, " may only read through collections"));
@@ -33,29 +42,54 @@ absl::StatusOr<DisclosedPage> Disclosure::Disclose(const Principal& principal,
   if (!query.collection_id.empty()) {
     KONGSI_RETURN_IF_ERROR(CheckCollectionVisible(principal, query.collection_id));
   }
-  // Write-ahead: a batch is recorded in the audit log before any of its bytes are handed to
-  // the sink, so a crash can over-report a disclosure but never hide one.
+  store::ObjectQuery lookahead = query;
+  if (query.limit > 0) lookahead.limit = query.limit + 1;
   DisclosedPage page;
+  size_t seen = 0;
+  bool stopped = false;
+  auto audited = [](const store::StoredObject& o) {
+    // The key names the version; the id is kept only when the backend has no key.
+    return store::AuditedObject{.key = o.key,
+                                .id = o.key > 0 ? std::string() : o.record.id,
+                                .version = o.record.version,
+                                .redacted = false};
+  };
+
+  if (delivery == Delivery::kBuffered) {
+    store::AuditEvent event = NewEvent(principal, channel);
+    event.objects.reserve(query.limit > 0 && query.limit < kAuditBatch ? query.limit : 64);
+    KONGSI_RETURN_IF_ERROR(store_.Scan(lookahead, [&](const store::StoredObject& object) {
+      if (query.limit > 0 && seen == query.limit) {
+        page.more = true;  // the one object past the page: proves `more`, is not disclosed
+        return false;
+      }
+      ++seen;
+      ++page.count;
+      event.objects.push_back(audited(object));
+      if (!sink(object.record.body, object)) {
+        stopped = true;
+        return false;
+      }
+      return true;
+    }));
+    event.time = clock_.Now();
+    KONGSI_RETURN_IF_ERROR(audit_.Append({&event, 1}));
+    if (stopped) page.more = false;  // the caller stopped: it decides what follows
+    return page;
+  }
+
+  // Streamed: write-ahead per batch, so a crash can over-report a disclosure but never hide
+  // one.
   std::vector<store::StoredObject> batch;
   batch.reserve(query.limit > 0 && query.limit < kAuditBatch ? query.limit : kAuditBatch);
-  bool stopped = false;
   absl::Status flush_status;
   auto flush = [&]() -> absl::Status {
     if (batch.empty()) return absl::OkStatus();
-    std::vector<store::AuditRecord> audit;
-    audit.reserve(batch.size());
-    const util::Timestamp now = clock_.Now();
-    for (const store::StoredObject& object : batch) {
-      audit.push_back(store::AuditRecord{.time = now,
-                                         .principal = principal.name,
-                                         .organisation = principal.organisation,
-                                         .channel = std::string(channel),
-                                         .object_id = object.record.id,
-                                         .version = object.record.version,
-                                         .redacted = false,
-                                         .object_key = object.key});
-    }
-    KONGSI_RETURN_IF_ERROR(audit_.Append(audit));
+    store::AuditEvent event = NewEvent(principal, channel);
+    event.time = clock_.Now();
+    event.objects.reserve(batch.size());
+    for (const store::StoredObject& object : batch) event.objects.push_back(audited(object));
+    KONGSI_RETURN_IF_ERROR(audit_.Append({&event, 1}));
     for (const store::StoredObject& object : batch) {
       ++page.count;
       if (!sink(object.record.body, object)) {
@@ -66,12 +100,9 @@ absl::StatusOr<DisclosedPage> Disclosure::Disclose(const Principal& principal,
     batch.clear();
     return absl::OkStatus();
   };
-  store::ObjectQuery lookahead = query;
-  if (query.limit > 0) lookahead.limit = query.limit + 1;
-  size_t seen = 0;
   KONGSI_RETURN_IF_ERROR(store_.Scan(lookahead, [&](const store::StoredObject& object) {
     if (query.limit > 0 && seen == query.limit) {
-      page.more = true;  // the one object past the page: proves `more`, is not disclosed
+      page.more = true;
       return false;
     }
     ++seen;
@@ -82,7 +113,7 @@ absl::StatusOr<DisclosedPage> Disclosure::Disclose(const Principal& principal,
   }));
   KONGSI_RETURN_IF_ERROR(flush_status);
   if (!stopped) KONGSI_RETURN_IF_ERROR(flush());
-  if (stopped) page.more = false;  // the caller stopped: it decides what follows
+  if (stopped) page.more = false;
   return page;
 }
 

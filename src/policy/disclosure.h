@@ -37,6 +37,17 @@ struct DisclosedPage {
 using DisclosureSink =
     std::function<bool(std::string_view body, const store::StoredObject& object)>;
 
+// How the caller hands disclosed bytes on; both record every disclosure before it leaves.
+enum class Delivery {
+  // The sink may send what it receives at once (an export file): objects reach it in batches,
+  // each recorded in the audit log before any of its objects reaches the sink.
+  kStreamed,
+  // The sink only collects (a TAXII response): the caller must not let anything it received
+  // leave before Disclose returns OK, and must discard it otherwise. Objects reach the sink as
+  // they are read, and the whole page is recorded as one audit event before Disclose returns.
+  kBuffered,
+};
+
 class Disclosure {
  public:
   Disclosure(store::Store& store, const util::Clock& clock)
@@ -44,17 +55,20 @@ class Disclosure {
 
   // Calls `sink` with every object matching `query` that `principal` may receive (at most
   // query.limit when set), as the exact bytes to send, and records each one in the audit
-  // log under `channel` ("export", "taxii.objects", ...). Audit records are written in
-  // batches, each before any of its objects reaches the sink; `sink` returns false to stop.
+  // log under `channel` ("export", "taxii.objects", ...), as `delivery` says. `sink` returns
+  // false to stop.
   absl::StatusOr<DisclosedPage> Disclose(const Principal& principal, std::string_view channel,
                                          const store::ObjectQuery& query,
-                                         const DisclosureSink& sink);
+                                         const DisclosureSink& sink,
+                                         Delivery delivery = Delivery::kStreamed);
 
   // OK when `principal` may read `collection_id`; NotFound otherwise (same message as an
-  // unknown collection), for endpoints that reveal a collection without objects.
+  // unknown collection). Does not look the collection up (the store's scan does).
   absl::Status CheckCollectionVisible(const Principal& principal, std::string_view collection_id);
 
  private:
+  store::AuditEvent NewEvent(const Principal& principal, std::string_view channel) const;
+
   store::Store& store_;
   const util::Clock& clock_;
   AuditLog audit_;

@@ -123,23 +123,34 @@ TEST_F(DisclosureTest, PageLooksAheadWithoutDisclosing) {
     records.push_back(r);
   }
   ASSERT_TRUE(store_->Put(kCollection, records).ok());
-  const size_t audited_before = store_->ReadAudit("")->size();
   Disclosure door(*store_, clock_);
   Principal reader{.name = "soc-bank-a", .read = {"*"}};
-  std::vector<std::string> ids;
-  auto sink = [&](std::string_view, const store::StoredObject& o) {
-    ids.push_back(o.record.id);
-    return true;
-  };
-  auto page = door.Disclose(reader, "taxii", {.collection_id = kCollection, .limit = 3}, sink);
-  ASSERT_TRUE(page.ok()) << page.status();
-  EXPECT_EQ(page->count, 3u);
-  EXPECT_TRUE(page->more);
-  EXPECT_EQ(store_->ReadAudit("")->size(), audited_before + 3);
-  page = door.Disclose(reader, "taxii", {.collection_id = kCollection, .limit = 5}, sink);
-  ASSERT_TRUE(page.ok());
-  EXPECT_EQ(page->count, 5u);
-  EXPECT_FALSE(page->more);
+  for (const Delivery delivery : {Delivery::kStreamed, Delivery::kBuffered}) {
+    const size_t audited_before = store_->ReadAudit("")->size();
+    std::vector<std::string> ids;
+    auto sink = [&](std::string_view, const store::StoredObject& o) {
+      ids.push_back(o.record.id);
+      return true;
+    };
+    auto page =
+        door.Disclose(reader, "taxii", {.collection_id = kCollection, .limit = 3}, sink, delivery);
+    ASSERT_TRUE(page.ok()) << page.status();
+    EXPECT_EQ(page->count, 3u);
+    EXPECT_TRUE(page->more);
+    auto audit = store_->ReadAudit("");
+    ASSERT_EQ(audit->size(), audited_before + 3);
+    // Exactly the three disclosed objects are in the log, by id and principal.
+    for (size_t i = 0; i < 3; ++i) {
+      EXPECT_EQ((*audit)[audited_before + i].object_id, ids[i]);
+      EXPECT_EQ((*audit)[audited_before + i].principal, "soc-bank-a");
+    }
+    ids.clear();
+    page = door.Disclose(reader, "taxii", {.collection_id = kCollection, .limit = 5}, sink,
+                         delivery);
+    ASSERT_TRUE(page.ok());
+    EXPECT_EQ(page->count, 5u);
+    EXPECT_FALSE(page->more);
+  }
 }
 
 }  // namespace

@@ -171,14 +171,17 @@ absl::StatusOr<std::optional<StatusRecord>> Store::GetStatus(std::string_view id
   return DoGetStatus(id);
 }
 
-absl::Status Store::AppendAudit(std::span<const AuditRecord> records) {
-  for (const AuditRecord& r : records) {
-    if (r.object_id.empty() || r.channel.empty()) {
-      return absl::InvalidArgumentError("audit record without object id or channel");
+absl::Status Store::AppendAudit(std::span<const AuditEvent> events) {
+  for (const AuditEvent& e : events) {
+    if (e.channel.empty()) return absl::InvalidArgumentError("audit event without channel");
+    for (const AuditedObject& o : e.objects) {
+      if (o.key <= 0 && o.id.empty()) {
+        return absl::InvalidArgumentError("audited object without key or id");
+      }
     }
   }
-  if (records.empty()) return absl::OkStatus();
-  return DoAppendAudit(records);
+  if (events.empty()) return absl::OkStatus();
+  return DoAppendAudit(events);
 }
 
 absl::StatusOr<std::vector<AuditRecord>> Store::ReadAudit(std::string_view object_id) {

@@ -125,9 +125,7 @@ struct Stats {
   std::vector<Count> by_tlp;         // key: TlpName of the latest version
 };
 
-// One disclosure: who received which object version, when, through which path. Records are
-// appended with the version's `object_key` (StoredObject::key) when known, which lets the
-// backend store a response's disclosures compactly; ReadAudit fills id and version back in.
+// One disclosure as read back: who received which object version, when, through which path.
 struct AuditRecord {
   Timestamp time = 0;
   std::string principal;
@@ -136,7 +134,24 @@ struct AuditRecord {
   std::string object_id;
   Timestamp version = kNoVersion;
   bool redacted = false;
-  int64_t object_key = 0;  // StoredObject::key; 0: unknown (id and version are stored as text)
+};
+
+// One object version of a disclosure event.
+struct AuditedObject {
+  int64_t key = 0;  // StoredObject::key; 0 when unknown, then `id` and `version` say which
+  std::string id;   // may stay empty when `key` is set
+  Timestamp version = kNoVersion;
+  bool redacted = false;
+};
+
+// A disclosure event: one principal received these versions through one channel at one time
+// (a TAXII response, a batch of an export). Appended as one unit, read back as AuditRecords.
+struct AuditEvent {
+  Timestamp time = 0;
+  std::string principal;
+  std::string organisation;
+  std::string channel;
+  std::vector<AuditedObject> objects;
 };
 
 // An API token (DESIGN.md section 4: principals). Only a slow hash of its secret is stored.
@@ -240,7 +255,10 @@ class Store {
   absl::StatusOr<Stats> GetStats();
 
   // --- audit and metadata -----------------------------------------------------------------
-  absl::Status AppendAudit(std::span<const AuditRecord> records);
+  // Appends disclosure events (durable for a crash of the process when OK; see the backend
+  // for power loss). InvalidArgument for an event without channel or an object with neither
+  // key nor id.
+  absl::Status AppendAudit(std::span<const AuditEvent> events);
   absl::StatusOr<std::vector<AuditRecord>> ReadAudit(std::string_view object_id);  // "" = all
 
   absl::StatusOr<std::optional<std::string>> GetMeta(std::string_view key);
@@ -281,7 +299,7 @@ class Store {
   virtual absl::Status DoPutStatus(const StatusRecord& status) = 0;
   virtual absl::StatusOr<std::optional<StatusRecord>> DoGetStatus(std::string_view id) = 0;
   virtual absl::StatusOr<Stats> DoGetStats() = 0;
-  virtual absl::Status DoAppendAudit(std::span<const AuditRecord> records) = 0;
+  virtual absl::Status DoAppendAudit(std::span<const AuditEvent> events) = 0;
   virtual absl::StatusOr<std::vector<AuditRecord>> DoReadAudit(std::string_view object_id) = 0;
   virtual absl::StatusOr<std::optional<std::string>> DoGetMeta(std::string_view key) = 0;
   virtual absl::Status DoSetMeta(std::string_view key, std::string_view value) = 0;

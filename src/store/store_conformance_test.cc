@@ -547,11 +547,10 @@ TEST_P(StoreConformanceTest, CallbackMayUseTheStore) {
   absl::Status status = store_->Scan({.collection_id = kCollectionA}, [&](const StoredObject& o) {
     ++rows;
     // The export path audits each disclosure while it streams; writers must not deadlock.
-    AuditRecord audit{.time = kT0,
-                      .principal = "p",
-                      .channel = "export",
-                      .object_id = o.record.id,
-                      .version = o.record.version};
+    AuditEvent audit{.time = kT0,
+                     .principal = "p",
+                     .channel = "export",
+                     .objects = {{.key = o.key, .version = o.record.version}}};
     EXPECT_TRUE(store_->AppendAudit({&audit, 1}).ok());
     EXPECT_TRUE(store_->Put("", std::vector<ObjectRecord>{Obj(Id(100 + rows), kT0)}).ok());
     EXPECT_EQ(ScanAll({.ids = {o.record.id}}).size(), 1u);
@@ -649,29 +648,24 @@ TEST_P(StoreConformanceTest, EmptyStoreHasZeroStats) {
 // --- audit and metadata ---------------------------------------------------------------------
 
 TEST_P(StoreConformanceTest, AuditRoundTripsInAppendOrder) {
-  std::vector<AuditRecord> records = {
+  std::vector<AuditEvent> events = {
       {.time = kT0 + 2,
        .principal = "alice",
        .organisation = "cert-a",
        .channel = "taxii",
-       .object_id = Id(1),
-       .version = kT0,
-       .redacted = false},
+       .objects = {{.id = Id(1), .version = kT0, .redacted = false}}},
       {.time = kT0 + 1,
        .principal = "bob",
        .organisation = "cert-b",
        .channel = "export",
-       .object_id = Id(2),
-       .version = kNoVersion,
-       .redacted = true},
+       .objects = {{.id = Id(2), .version = kNoVersion, .redacted = true}}},
   };
-  ASSERT_TRUE(store_->AppendAudit(records).ok());
-  AuditRecord third{.time = kT0,
-                    .principal = "alice",
-                    .organisation = "cert-a",
-                    .channel = "export",
-                    .object_id = Id(1),
-                    .version = kT0 + 5};
+  ASSERT_TRUE(store_->AppendAudit(events).ok());
+  AuditEvent third{.time = kT0,
+                   .principal = "alice",
+                   .organisation = "cert-a",
+                   .channel = "export",
+                   .objects = {{.id = Id(1), .version = kT0 + 5}}};
   ASSERT_TRUE(store_->AppendAudit({&third, 1}).ok());
 
   auto all = store_->ReadAudit("");
@@ -711,7 +705,7 @@ TEST_P(StoreConformanceTest, ReopenedStoreKeepsEverything) {
   ObjectRecord r = Obj(Id(1), kT0);
   r.values = {{"domain-name", "evil.example"}};
   MustPut(kCollectionA, {r});
-  AuditRecord audit{.time = kT0, .principal = "p", .channel = "taxii", .object_id = Id(1)};
+  AuditEvent audit{.time = kT0, .principal = "p", .channel = "taxii", .objects = {{.id = Id(1)}}};
   ASSERT_TRUE(store_->AppendAudit({&audit, 1}).ok());
   ASSERT_TRUE(store_->SetMeta("k", "v").ok());
   Reopen();
@@ -781,8 +775,10 @@ TEST_P(StoreConformanceTest, BadArgumentsAreInvalidArgument) {
   EXPECT_EQ(code(store_->GetMeta("").status()), kInvalid);
   EXPECT_EQ(code(store_->SetMeta("", "v")), kInvalid);
   EXPECT_EQ(code(store_->Scan({}, nullptr)), kInvalid);
-  AuditRecord no_object{.time = kT0, .principal = "p", .channel = "taxii"};
+  AuditEvent no_object{.time = kT0, .principal = "p", .channel = "taxii", .objects = {{}}};
   EXPECT_EQ(code(store_->AppendAudit({&no_object, 1})), kInvalid);
+  AuditEvent no_channel{.time = kT0, .principal = "p", .objects = {{.id = Id(1)}}};
+  EXPECT_EQ(code(store_->AppendAudit({&no_channel, 1})), kInvalid);
 }
 
 TEST_P(StoreConformanceTest, FailedPutStoresNothing) {
@@ -873,15 +869,14 @@ TEST_P(StoreConformanceTest, BeginWriteOnUnknownCollectionIsNotFound) {
 // records that carry only text, in append order.
 TEST_P(StoreConformanceTest, AuditByKeyResolvesIdAndVersion) {
   MustPut("", {Obj(Id(1), kT0 + 1), Obj(Id(1), kT0 + 2), Obj(Id(2), kT0 + 3)});
-  std::vector<AuditRecord> records;
+  AuditEvent page{.time = kT0, .principal = "p", .channel = "taxii.objects"};
   for (const StoredObject& o : ScanAll({.versions = VersionSelect::kAll})) {
     EXPECT_GT(o.key, 0);
-    records.push_back({.time = kT0, .principal = "p", .channel = "taxii.objects",
-                       .object_id = o.record.id, .version = o.record.version,
-                       .object_key = o.key});
+    page.objects.push_back({.key = o.key});  // the key alone names the version
   }
-  records.push_back({.time = kT0, .principal = "p", .channel = "export",
-                     .object_id = Id(1), .version = kT0 + 9});
+  AuditEvent text{.time = kT0, .principal = "p", .channel = "export",
+                  .objects = {{.id = Id(1), .version = kT0 + 9}}};
+  std::vector<AuditEvent> records = {page, text};
   ASSERT_TRUE(store_->AppendAudit(records).ok());
   Reopen();
   auto one = store_->ReadAudit(Id(1));

@@ -84,7 +84,8 @@ Response Service::GetObjects(const Call& call, std::string_view collection_id,
         body += kStixMediaType;
         body += "\"}";
         return true;
-      });
+      },
+      policy::Delivery::kBuffered);
   if (!page.ok()) return ErrorFromStatus(page.status());
   if (one && count == 0) {
     return ErrorResponse(404, {},
@@ -132,7 +133,8 @@ Response Service::Versions(const Call& call, std::string_view collection_id,
                                      last = o.date_added;
                                      versions.push_back(VersionString(o));
                                      return true;
-                                   });
+                                   },
+                                   policy::Delivery::kBuffered);
   if (!page.ok()) return ErrorFromStatus(page.status());
   if (versions.empty()) {
     return ErrorResponse(404, {},

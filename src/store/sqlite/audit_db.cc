@@ -1,6 +1,7 @@
-// Audit rows and their object lists. Entry encoding: uvarint((zigzag(key - previous_key) << 1)
-// | explicit); when `explicit` is set (no key) the entry continues with uvarint(id length),
-// the id, and uvarint(zigzag(version)).
+// Audit rows and their object lists. Entry encoding: uvarint((zigzag(key - previous_key) << 2)
+// | redacted << 1 | explicit); when `explicit` is set (no key) the entry continues with
+// uvarint(id length), the id, and uvarint(zigzag(version)). The row's `redacted` column is 1
+// when any of its objects was redacted (for queries that look for redactions).
 #include "store/sqlite/audit_db.h"
 
 #include <filesystem>
@@ -44,11 +45,6 @@ bool GetVarint(std::string_view in, size_t& pos, uint64_t& v) {
   return false;
 }
 
-bool SameResponse(const AuditRecord& a, const AuditRecord& b) {
-  return a.time == b.time && a.redacted == b.redacted && a.principal == b.principal &&
-         a.organisation == b.organisation && a.channel == b.channel;
-}
-
 }  // namespace
 
 std::string AuditPathFor(const std::string& store_path) {
@@ -56,33 +52,35 @@ std::string AuditPathFor(const std::string& store_path) {
   return (p.parent_path() / (p.stem().string() + "-audit" + p.extension().string())).string();
 }
 
-void EncodeAuditObject(const AuditRecord& r, int64_t& previous_key, std::string& out) {
-  if (r.object_key > 0) {
-    PutVarint(ZigZag(r.object_key - previous_key) << 1, out);
-    previous_key = r.object_key;
+void EncodeAuditObject(const AuditedObject& o, int64_t& previous_key, std::string& out) {
+  const uint64_t redacted = o.redacted ? 2 : 0;
+  if (o.key > 0) {
+    PutVarint((ZigZag(o.key - previous_key) << 2) | redacted, out);
+    previous_key = o.key;
     return;
   }
-  PutVarint(1, out);
-  PutVarint(r.object_id.size(), out);
-  out += r.object_id;
-  PutVarint(ZigZag(r.version), out);
+  PutVarint(redacted | 1, out);
+  PutVarint(o.id.size(), out);
+  out += o.id;
+  PutVarint(ZigZag(o.version), out);
 }
 
 bool DecodeAuditObject(std::string_view blob, size_t& pos, int64_t& previous_key,
-                       AuditRecord& out) {
+                       AuditedObject& out) {
   uint64_t head = 0;
   if (!GetVarint(blob, pos, head)) return false;
+  out.redacted = (head & 2) != 0;
   if ((head & 1) == 0) {
-    out.object_key = previous_key + UnZigZag(head >> 1);
-    previous_key = out.object_key;
-    out.object_id.clear();
+    out.key = previous_key + UnZigZag(head >> 2);
+    previous_key = out.key;
+    out.id.clear();
     out.version = kNoVersion;
     return true;
   }
   uint64_t length = 0, version = 0;
   if (!GetVarint(blob, pos, length) || length > blob.size() - pos) return false;
-  out.object_key = 0;
-  out.object_id.assign(blob.substr(pos, length));
+  out.key = 0;
+  out.id.assign(blob.substr(pos, length));
   pos += length;
   if (!GetVarint(blob, pos, version)) return false;
   out.version = UnZigZag(version);
@@ -114,57 +112,61 @@ AuditDb::AuditDb(const std::string& path)
   last_sync_ = std::chrono::steady_clock::now();
 }
 
-void AuditDb::Append(std::span<const AuditRecord> records) {
+void AuditDb::Append(std::span<const AuditEvent> events) {
   std::lock_guard lock(mu_);
   const auto now = std::chrono::steady_clock::now();
   const bool sync = now - last_sync_ >= kSyncInterval;
   db_.exec(sync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
   SQLite::Transaction txn(db_, SQLite::TransactionBehavior::IMMEDIATE);
   std::string blob;
-  for (size_t start = 0; start < records.size();) {
-    size_t end = start + 1;
-    while (end < records.size() && SameResponse(records[start], records[end])) ++end;
+  for (const AuditEvent& e : events) {
+    if (e.objects.empty()) continue;
     blob.clear();
     int64_t previous = 0;
-    for (size_t i = start; i < end; ++i) EncodeAuditObject(records[i], previous, blob);
-    const AuditRecord& head = records[start];
+    bool any_redacted = false;
+    for (const AuditedObject& o : e.objects) {
+      EncodeAuditObject(o, previous, blob);
+      any_redacted = any_redacted || o.redacted;
+    }
     insert_->tryReset();
-    insert_->bind(1, head.time);
-    insert_->bindNoCopy(2, head.principal);
-    insert_->bindNoCopy(3, head.organisation);
-    insert_->bindNoCopy(4, head.channel);
-    insert_->bind(5, head.redacted ? 1 : 0);
+    insert_->bind(1, e.time);
+    insert_->bindNoCopy(2, e.principal);
+    insert_->bindNoCopy(3, e.organisation);
+    insert_->bindNoCopy(4, e.channel);
+    insert_->bind(5, any_redacted ? 1 : 0);
     insert_->bindNoCopy(6, blob.data(), static_cast<int>(blob.size()));
     insert_->exec();
     insert_->reset();
-    start = end;
   }
   txn.commit();
   if (sync) last_sync_ = now;
 }
 
-void AuditDb::Scan(const std::function<void(const AuditRecord&)>& fn) {
+void AuditDb::Scan(const std::function<void(const AuditRecord&, int64_t)>& fn) {
   std::lock_guard lock(mu_);
   SQLite::Statement select(db_,
-                           "SELECT time, principal, organisation, channel, redacted, objects"
+                           "SELECT time, principal, organisation, channel, objects"
                            " FROM disclosures ORDER BY seq");
   AuditRecord r;
+  AuditedObject o;
   while (select.executeStep()) {
     r.time = select.getColumn(0).getInt64();
     r.principal = select.getColumn(1).getString();
     r.organisation = select.getColumn(2).getString();
     r.channel = select.getColumn(3).getString();
-    r.redacted = select.getColumn(4).getInt() != 0;
-    const SQLite::Column objects = select.getColumn(5);
+    const SQLite::Column objects = select.getColumn(4);
     const std::string_view blob(static_cast<const char*>(objects.getBlob()),
                                 static_cast<size_t>(objects.getBytes()));
     size_t pos = 0;
     int64_t previous = 0;
     while (pos < blob.size()) {
-      if (!DecodeAuditObject(blob, pos, previous, r)) {
+      if (!DecodeAuditObject(blob, pos, previous, o)) {
         throw SQLite::Exception("audit log: malformed object list in a disclosure row");
       }
-      fn(r);
+      r.object_id = o.id;
+      r.version = o.version;
+      r.redacted = o.redacted;
+      fn(r, o.key);
     }
   }
 }

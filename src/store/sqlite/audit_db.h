@@ -3,10 +3,9 @@
 // write lock (a long ingest) and reads never wait for audit writes.
 //
 // Compact by design: a TAXII page discloses up to a thousand versions, and the server answers
-// thousands of pages a second. Consecutive records that share time, principal, organisation,
-// channel and the redacted flag (one response) become one row whose `objects` blob lists the
-// disclosed versions by their store key (varint deltas, ~3 bytes each); a record without a
-// key carries its id and version as text.
+// thousands of pages a second. A disclosure event (one response) is one row whose `objects`
+// blob lists the disclosed versions by their store key (varint deltas, one to three bytes
+// each, with the redacted flag); an object without a key carries its id and version as text.
 //
 // Durability: a record is committed (written to the WAL file) before Append returns, so it
 // survives a crash of the process; the WAL is also synced to disk at least once a second
@@ -37,12 +36,12 @@ class AuditDb {
  public:
   explicit AuditDb(const std::string& path);
 
-  // Appends `records` in one transaction.
-  void Append(std::span<const AuditRecord> records);
+  // Appends `events` in one transaction.
+  void Append(std::span<const AuditEvent> events);
 
-  // Calls `fn` for every record, oldest first, with `object_key` set and, for records stored
-  // with a key, `object_id` empty and `version` kNoVersion (the caller resolves keys).
-  void Scan(const std::function<void(const AuditRecord&)>& fn);
+  // Calls `fn` for every disclosed version, oldest first, with its key; for versions stored
+  // by key, `object_id` is empty and `version` kNoVersion (the caller resolves keys).
+  void Scan(const std::function<void(const AuditRecord&, int64_t key)>& fn);
 
  private:
   std::mutex mu_;
@@ -52,9 +51,9 @@ class AuditDb {
 };
 
 // The blob encoding, exposed for tests.
-void EncodeAuditObject(const AuditRecord& record, int64_t& previous_key, std::string& out);
+void EncodeAuditObject(const AuditedObject& object, int64_t& previous_key, std::string& out);
 // Decodes the next entry at `pos`; false at the end or on a malformed blob.
 bool DecodeAuditObject(std::string_view blob, size_t& pos, int64_t& previous_key,
-                       AuditRecord& out);
+                       AuditedObject& out);
 
 }  // namespace kongsi::store::sqlite::detail

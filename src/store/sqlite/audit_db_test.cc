@@ -13,29 +13,30 @@ namespace kongsi::store::sqlite::detail {
 namespace {
 
 TEST(AuditDbTest, EncodingRoundTripsKeysAndTextualIds) {
-  std::vector<AuditRecord> in = {
-      {.object_key = 1700000000000123},
-      {.object_key = 1700000000000001},  // a smaller key: negative delta
-      {.object_id = "indicator--x", .version = 1700000000000000, .object_key = 0},
-      {.object_key = 1700000000000001},  // the same key again: zero delta
-      {.object_id = "ipv4-addr--y", .version = kNoVersion, .object_key = 0},
+  std::vector<AuditedObject> in = {
+      {.key = 1700000000000123},
+      {.key = 1700000000000001, .redacted = true},  // a smaller key: negative delta
+      {.id = "indicator--x", .version = 1700000000000000},
+      {.key = 1700000000000001},  // the same key again: zero delta
+      {.id = "ipv4-addr--y", .version = kNoVersion, .redacted = true},
   };
   std::string blob;
   int64_t previous = 0;
-  for (const AuditRecord& r : in) EncodeAuditObject(r, previous, blob);
+  for (const AuditedObject& o : in) EncodeAuditObject(o, previous, blob);
   size_t pos = 0;
   previous = 0;
-  for (const AuditRecord& want : in) {
-    AuditRecord got;
+  for (const AuditedObject& want : in) {
+    AuditedObject got;
     ASSERT_TRUE(DecodeAuditObject(blob, pos, previous, got));
-    EXPECT_EQ(got.object_key, want.object_key);
-    if (want.object_key == 0) {
-      EXPECT_EQ(got.object_id, want.object_id);
+    EXPECT_EQ(got.key, want.key);
+    EXPECT_EQ(got.redacted, want.redacted);
+    if (want.key == 0) {
+      EXPECT_EQ(got.id, want.id);
       EXPECT_EQ(got.version, want.version);
     }
   }
   EXPECT_EQ(pos, blob.size());
-  AuditRecord ignored;
+  AuditedObject ignored;
   EXPECT_FALSE(DecodeAuditObject(blob, pos, previous, ignored));
   // A truncated blob is refused, not over-read.
   size_t p = 0;
@@ -48,21 +49,19 @@ TEST(AuditDbTest, APageOfDisclosuresIsOneSmallRow) {
   std::filesystem::create_directories(dir);
   {
     AuditDb db((dir / "a.db").string());
-    std::vector<AuditRecord> page;
-    for (int i = 0; i < 100; ++i) {
-      page.push_back({.time = 5, .principal = "soc-bank-a", .organisation = "bank-a",
-                      .channel = "taxii.objects", .object_key = 1700000000000000 + 3 * i});
-    }
-    std::vector<AuditRecord> other = page;
-    for (auto& r : other) r.principal = "partner-sg";
-    page.insert(page.end(), other.begin(), other.end());
-    db.Append(page);
-    std::vector<AuditRecord> read;
-    db.Scan([&](const AuditRecord& r) { read.push_back(r); });
+    AuditEvent page{.time = 5, .principal = "soc-bank-a", .organisation = "bank-a",
+                    .channel = "taxii.objects"};
+    for (int i = 0; i < 100; ++i) page.objects.push_back({.key = 1700000000000000 + 3 * i});
+    AuditEvent other = page;
+    other.principal = "partner-sg";
+    const std::vector<AuditEvent> events = {page, other};
+    db.Append(events);
+    std::vector<std::pair<AuditRecord, int64_t>> read;
+    db.Scan([&](const AuditRecord& r, int64_t key) { read.emplace_back(r, key); });
     ASSERT_EQ(read.size(), 200u);
-    EXPECT_EQ(read[0].principal, "soc-bank-a");
-    EXPECT_EQ(read[150].principal, "partner-sg");
-    EXPECT_EQ(read[150].object_key, 1700000000000000 + 3 * 50);
+    EXPECT_EQ(read[0].first.principal, "soc-bank-a");
+    EXPECT_EQ(read[150].first.principal, "partner-sg");
+    EXPECT_EQ(read[150].second, 1700000000000000 + 3 * 50);
     SQLite::Database check((dir / "a.db").string());
     EXPECT_EQ(check.execAndGet("SELECT COUNT(*) FROM disclosures").getInt(), 2);
     // 100 keys in ~100-110 bytes: the first key is 8 bytes, the deltas 1 byte each.

@@ -277,6 +277,30 @@ SQLite::Statement& Reader::Prepare(const std::string& sql) {
   return *cache_.emplace(sql, std::move(stmt)).first->second;
 }
 
+RawStatement::RawStatement(sqlite3* db, const std::string& sql) : db_(db) {
+  const int rc = sqlite3_prepare_v3(db, sql.c_str(), static_cast<int>(sql.size() + 1),
+                                    SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(stmt_);
+    throw SQLite::Exception(db, rc);
+  }
+}
+
+RawStatement::~RawStatement() { sqlite3_finalize(stmt_); }
+
+void RawStatement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+RawStatement& Reader::PrepareRaw(const std::string& sql) {
+  auto it = raw_cache_.find(sql);
+  if (it != raw_cache_.end()) return *it->second;
+  if (raw_cache_.size() >= kMaxCachedStatements) raw_cache_.clear();
+  auto stmt = std::make_unique<RawStatement>(db_.getHandle(), sql);
+  return *raw_cache_.emplace(sql, std::move(stmt)).first->second;
+}
+
 ReaderPool::Lease ReaderPool::Acquire() {
   {
     std::lock_guard lock(mu_);

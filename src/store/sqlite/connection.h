@@ -1,5 +1,6 @@
 // Internals of the SQLite backend: the write connection with its cached statements, the pool
-// of read connections, and the exception-to-status edge. Only store/sqlite/ includes this.
+// of read connections, and the exception-to-status edge. Only store/sqlite/ includes this (it
+// is not a public header, so sqlite3.h may appear here).
 //
 // Ownership and threading: a Writer is used by one thread at a time (SqliteStore holds its
 // mutex); a Reader belongs to whoever leased it from the ReaderPool, which is thread-safe.
@@ -8,6 +9,7 @@
 #pragma once
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 
 #include <cstdint>
 #include <memory>
@@ -117,18 +119,39 @@ class Writer {
       set_meta_;
 };
 
-// A read connection (query_only) with a cache of prepared statements keyed by SQL text.
+// A prepared statement of SQLite's C API, for the scan loop (see sqlite_store.cc, ReadObject):
+// finalised on destruction, reset and unbound by Reset().
+class RawStatement {
+ public:
+  RawStatement(sqlite3* db, const std::string& sql);  // throws SQLite::Exception
+  ~RawStatement();
+  RawStatement(const RawStatement&) = delete;
+  RawStatement& operator=(const RawStatement&) = delete;
+
+  sqlite3_stmt* get() const { return stmt_; }
+  sqlite3* db() const { return db_; }
+  void Reset();
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+// A read connection (query_only) with caches of prepared statements keyed by SQL text.
 class Reader {
  public:
   explicit Reader(const std::string& path);
 
   // The cached statement for `sql`, prepared on first use. Use it through `Use`.
   SQLite::Statement& Prepare(const std::string& sql);
+  // The same for the C API; the caller resets it (RawStatement::Reset) when done.
+  RawStatement& PrepareRaw(const std::string& sql);
   SQLite::Database& db() { return db_; }
 
  private:
-  SQLite::Database db_;
+  SQLite::Database db_;  // declared first: statements are finalised before it closes
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> cache_;
+  std::unordered_map<std::string, std::unique_ptr<RawStatement>> raw_cache_;
 };
 
 // Idle read connections, opened on demand: concurrent readers each get their own, so a long

@@ -8,6 +8,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include <sqlite3.h>
+
 #include "absl/strings/str_cat.h"
 #include "store/sqlite/audit_db.h"
 #include "store/sqlite/connection.h"
@@ -33,12 +35,6 @@ std::optional<Timestamp> OptionalColumn(const SQLite::Column& column) {
   return column.getInt64();
 }
 
-// Assigns into `out`, reusing its capacity: Scan refills one row object for every row.
-void AssignColumn(std::string& out, const SQLite::Column& column) {
-  const char* data = static_cast<const char*>(column.getBlob());
-  out.assign(data == nullptr ? "" : data, static_cast<size_t>(column.getBytes()));
-}
-
 stix::Tlp TlpOf(int64_t value) {
   return value >= 0 && value <= static_cast<int64_t>(stix::Tlp::kRed)
              ? static_cast<stix::Tlp>(value)
@@ -58,24 +54,39 @@ Provenance::Kind ProvenanceKindOf(int64_t value) {
              : Provenance::Kind::kLocal;
 }
 
-void ReadObject(SQLite::Statement& stmt, StoredObject& out) {
+// Scans read rows through SQLite's C API: SQLiteCpp's Column objects each hold a shared
+// pointer to the statement, and a page of a thousand rows of fifteen columns would pay that
+// atomic reference count thirty thousand times. Strings are assigned into the reused row
+// object, keeping their capacity.
+void AssignText(std::string& out, sqlite3_stmt* stmt, int column) {
+  const void* data = sqlite3_column_blob(stmt, column);
+  const int size = sqlite3_column_bytes(stmt, column);
+  out.assign(data == nullptr ? "" : static_cast<const char*>(data), static_cast<size_t>(size));
+}
+
+std::optional<Timestamp> OptionalInt(sqlite3_stmt* stmt, int column) {
+  if (sqlite3_column_type(stmt, column) == SQLITE_NULL) return std::nullopt;
+  return sqlite3_column_int64(stmt, column);
+}
+
+void ReadObject(sqlite3_stmt* stmt, StoredObject& out) {
   ObjectRecord& r = out.record;
-  AssignColumn(r.id, stmt.getColumn(kColId));
-  r.version = stmt.getColumn(kColVersion).getInt64();
-  AssignColumn(r.type, stmt.getColumn(kColType));
-  AssignColumn(r.spec_version, stmt.getColumn(kColSpecVersion));
-  r.created = OptionalColumn(stmt.getColumn(kColCreated));
-  r.revoked = stmt.getColumn(kColRevoked).getInt() != 0;
-  AssignColumn(r.created_by_ref, stmt.getColumn(kColCreatedByRef));
-  r.tlp = TlpOf(stmt.getColumn(kColTlp).getInt64());
-  r.valid_from = OptionalColumn(stmt.getColumn(kColValidFrom));
-  r.valid_until = OptionalColumn(stmt.getColumn(kColValidUntil));
-  r.provenance.kind = ProvenanceKindOf(stmt.getColumn(kColProvenanceKind).getInt64());
-  AssignColumn(r.provenance.source, stmt.getColumn(kColProvenanceSource));
-  AssignColumn(r.body, stmt.getColumn(kColBody));
-  AssignColumn(r.content_hash, stmt.getColumn(kColContentHash));
-  out.key = stmt.getColumn(kColKey).getInt64();
-  out.date_added = stmt.getColumn(kColDateAdded).getInt64();
+  AssignText(r.id, stmt, kColId);
+  r.version = sqlite3_column_int64(stmt, kColVersion);
+  AssignText(r.type, stmt, kColType);
+  AssignText(r.spec_version, stmt, kColSpecVersion);
+  r.created = OptionalInt(stmt, kColCreated);
+  r.revoked = sqlite3_column_int64(stmt, kColRevoked) != 0;
+  AssignText(r.created_by_ref, stmt, kColCreatedByRef);
+  r.tlp = TlpOf(sqlite3_column_int64(stmt, kColTlp));
+  r.valid_from = OptionalInt(stmt, kColValidFrom);
+  r.valid_until = OptionalInt(stmt, kColValidUntil);
+  r.provenance.kind = ProvenanceKindOf(sqlite3_column_int64(stmt, kColProvenanceKind));
+  AssignText(r.provenance.source, stmt, kColProvenanceSource);
+  AssignText(r.body, stmt, kColBody);
+  AssignText(r.content_hash, stmt, kColContentHash);
+  out.key = sqlite3_column_int64(stmt, kColKey);
+  out.date_added = sqlite3_column_int64(stmt, kColDateAdded);
 }
 
 Collection ReadCollection(SQLite::Statement& stmt) {
@@ -281,20 +292,33 @@ absl::Status SqliteStore::DoScan(const ObjectQuery& query,
   return Guard("scan", [&]() -> absl::Status {
     const ScanQuery scan = BuildScanQuery(query);
     auto reader = readers_->Acquire();
-    Use stmt(reader->Prepare(scan.sql));
+    detail::RawStatement& raw = reader->PrepareRaw(scan.sql);
+    // Reset on every exit (a half-read SELECT would keep its read snapshot open).
+    struct ResetOnExit {
+      detail::RawStatement& s;
+      ~ResetOnExit() { s.Reset(); }
+    } reset_on_exit{raw};
+    sqlite3_stmt* stmt = raw.get();
     for (size_t i = 0; i < scan.args.size(); ++i) {
       const int index = static_cast<int>(i) + 1;
+      int rc;
       if (const auto* n = std::get_if<int64_t>(&scan.args[i])) {
-        stmt->bind(index, *n);
+        rc = sqlite3_bind_int64(stmt, index, *n);
       } else {
-        stmt->bindNoCopy(index, *std::get<const std::string*>(scan.args[i]));
+        const std::string& text = *std::get<const std::string*>(scan.args[i]);
+        rc = sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()),
+                               SQLITE_STATIC);
       }
+      if (rc != SQLITE_OK) throw SQLite::Exception(raw.db(), rc);
     }
     // Rows stream from SQLite to `fn` one at a time, through one reused row object.
     StoredObject row;
     row.collection_id = query.collection_id;
-    while (stmt->executeStep()) {
-      ReadObject(*stmt, row);
+    for (;;) {
+      const int rc = sqlite3_step(stmt);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) throw SQLite::Exception(raw.db(), rc);
+      ReadObject(stmt, row);
       if (!fn(row)) break;
     }
     return absl::OkStatus();
@@ -363,9 +387,9 @@ absl::StatusOr<Stats> SqliteStore::DoGetStats() {
 
 // --- audit and metadata ---------------------------------------------------------------------
 
-absl::Status SqliteStore::DoAppendAudit(std::span<const AuditRecord> records) {
+absl::Status SqliteStore::DoAppendAudit(std::span<const AuditEvent> events) {
   return Guard("append audit", [&]() -> absl::Status {
-    audit_->Append(records);
+    audit_->Append(events);
     return absl::OkStatus();
   });
 }
@@ -388,8 +412,7 @@ absl::StatusOr<std::vector<AuditRecord>> SqliteStore::DoReadAudit(std::string_vi
                                 .channel = legacy->getColumn(3).getString(),
                                 .object_id = legacy->getColumn(4).getString(),
                                 .version = legacy->getColumn(5).getInt64(),
-                                .redacted = legacy->getColumn(6).getInt() != 0,
-                                .object_key = 0});
+                                .redacted = legacy->getColumn(6).getInt() != 0});
     }
     // Keys are resolved through the objects table (versions are never deleted from it).
     Use by_key(reader->Prepare("SELECT id, version FROM objects WHERE first_added = ?"));
@@ -405,9 +428,9 @@ absl::StatusOr<std::vector<AuditRecord>> SqliteStore::DoReadAudit(std::string_vi
       }
       return resolved.emplace(key, std::move(value)).first->second;
     };
-    audit_->Scan([&](const AuditRecord& r) {
+    audit_->Scan([&](const AuditRecord& r, int64_t key) {
       AuditRecord full = r;
-      if (r.object_key > 0) std::tie(full.object_id, full.version) = resolve(r.object_key);
+      if (key > 0) std::tie(full.object_id, full.version) = resolve(key);
       if (object_id.empty() || full.object_id == object_id) out.push_back(std::move(full));
     });
     return out;
