@@ -60,7 +60,8 @@ Response Service::GetObjects(const Call& call, std::string_view collection_id,
   const store::ObjectQuery query =
       ToObjectQuery(*filters, collection->id, store::VersionSelect::kLast, limit);
 
-  std::string body = manifest ? "{\"objects\":[" : "{\"objects\":[";
+  std::string body = "{\"objects\":[";
+  body.reserve(std::min<size_t>(limit, 1000) * (manifest ? 160 : 768));
   util::Timestamp first = 0, last = 0;
   size_t count = 0;
   const std::string_view channel = manifest ? "taxii.manifest" : one ? "taxii.object" : "taxii.objects";
