@@ -97,18 +97,19 @@ int RunServe(const GlobalOptions& global, const ServeOptions& options) {
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  auto node = OpenNode(global);
-  if (!node.ok()) {
-    PrintError(node.status());
-    return kExitUnusable;
-  }
+  const std::string data_dir = ResolveDataDir(global);
   std::string config_path = options.config_path;
-  const std::string default_config = (std::filesystem::path(node->data_dir) / "kongsi.toml").string();
+  const std::string default_config = (std::filesystem::path(data_dir) / "kongsi.toml").string();
   if (config_path.empty() && std::filesystem::exists(default_config)) config_path = default_config;
   absl::StatusOr<ServeConfig> config =
       config_path.empty() ? DefaultServeConfig() : LoadServeConfig(config_path);
   if (!config.ok()) {
     PrintError(config.status());
+    return kExitUnusable;
+  }
+  auto node = OpenNode(global, config->page_cache_bytes);
+  if (!node.ok()) {
+    PrintError(node.status());
     return kExitUnusable;
   }
   if (!options.listen.empty()) {

@@ -102,7 +102,7 @@ absl::Status ParseServer(const Reader& r, const toml::table& t, ServeConfig& con
       t, p,
       {"listen", "threads", "max_content_length", "max_header_bytes", "request_timeout",
        "idle_timeout", "shutdown_grace", "max_connections", "access_log", "tls_cert", "tls_key",
-       "public_url"}));
+       "public_url", "page_cache_mb"}));
   http::ServerOptions& s = config.server;
   std::string listen;
   KONGSI_RETURN_IF_ERROR(r.String(t, p, "listen", listen));
@@ -127,6 +127,9 @@ absl::Status ParseServer(const Reader& r, const toml::table& t, ServeConfig& con
     return r.Error(&t, "server.tls_cert/tls_key", "set both (HTTPS) or neither (HTTP)");
   }
   KONGSI_RETURN_IF_ERROR(r.String(t, p, "public_url", config.taxii.public_url));
+  size_t cache_mb = config.page_cache_bytes >> 20;
+  KONGSI_RETURN_IF_ERROR(r.Size(t, p, "page_cache_mb", cache_mb, 0));
+  config.page_cache_bytes = std::min<size_t>(cache_mb, 1 << 20) << 20;
   return absl::OkStatus();
 }
 

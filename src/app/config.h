@@ -20,6 +20,7 @@ namespace kongsi::app {
 
 struct ServeConfig {
   http::ServerOptions server;
+  size_t page_cache_bytes = 64 << 20;  // [server] page_cache_mb: recent collection pages
   taxii::ServiceConfig taxii;
   std::vector<store::Collection> collections;  // [[collection]], created at start if missing
 };

@@ -18,6 +18,7 @@ TEST(ConfigTest, DefaultsServeEveryCollectionOnLoopback) {
   EXPECT_EQ(c->taxii.api_roots[0].name, "api1");
   EXPECT_EQ(c->taxii.api_roots[0].collections, std::vector<std::string>{"*"});
   EXPECT_FALSE(c->taxii.tls);
+  EXPECT_EQ(c->page_cache_bytes, 64u << 20);
 }
 
 TEST(ConfigTest, EverySection) {
@@ -29,6 +30,7 @@ max_content_length = 1048576
 request_timeout = "5s"
 idle_timeout = "2m"
 max_connections = 100
+page_cache_mb = 16
 access_log = "/var/log/kongsi/access.log"
 tls_cert = "cert.pem"
 tls_key = "key.pem"
@@ -59,6 +61,7 @@ alias = "asean-shared"
   EXPECT_EQ(c->server.request_timeout, std::chrono::seconds(5));
   EXPECT_EQ(c->server.idle_timeout, std::chrono::minutes(2));
   EXPECT_EQ(c->server.max_connections, 100u);
+  EXPECT_EQ(c->page_cache_bytes, 16u << 20);
   EXPECT_TRUE(c->taxii.tls);
   EXPECT_EQ(c->taxii.public_url, "https://taxii.cert.example");
   EXPECT_EQ(c->taxii.title, "MY-CERT");

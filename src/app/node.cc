@@ -19,7 +19,7 @@ std::string ResolveDataDir(const GlobalOptions& options) {
 std::string StorePath(const std::string& data_dir) { return data_dir + "/store.db"; }
 std::string NodeKeyPath(const std::string& data_dir) { return data_dir + "/node.key"; }
 
-absl::StatusOr<Node> OpenNode(const GlobalOptions& options) {
+absl::StatusOr<Node> OpenNode(const GlobalOptions& options, size_t scan_cache_bytes) {
   Node node;
   node.data_dir = ResolveDataDir(options);
   if (!std::filesystem::exists(StorePath(node.data_dir))) {
@@ -27,6 +27,7 @@ absl::StatusOr<Node> OpenNode(const GlobalOptions& options) {
         "no kongsi node in ", node.data_dir, " (run `kongsi init` first, or pass --data-dir)"));
   }
   store::StoreConfig config;
+  config.scan_cache_bytes = scan_cache_bytes;
   config.path = StorePath(node.data_dir);
   KONGSI_ASSIGN_OR_RETURN(node.store, store::Store::Open(config));
   KONGSI_ASSIGN_OR_RETURN(auto identity, node.store->GetMeta(kMetaNodeIdentity));

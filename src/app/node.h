@@ -33,9 +33,10 @@ struct Node {
   std::string name;
 };
 
-// Opens an initialised node. FailedPrecondition ("run kongsi init") when the data directory
-// has no store; store errors otherwise.
-absl::StatusOr<Node> OpenNode(const GlobalOptions& options);
+// Opens an initialised node, with a page cache of `scan_cache_bytes` (store/scan_cache.h; the
+// server uses one). FailedPrecondition ("run kongsi init") when the data directory has no
+// store; store errors otherwise.
+absl::StatusOr<Node> OpenNode(const GlobalOptions& options, size_t scan_cache_bytes = 0);
 
 // Meta keys under which init records the node.
 inline constexpr char kMetaNodeIdentity[] = "node.identity_id";

@@ -4,12 +4,16 @@
 #include "store/store.h"
 
 #include "absl/strings/str_cat.h"
+#include "store/scan_cache.h"
 #include "store/sqlite/sqlite_store.h"
 #include "util/status.h"
 #include "util/uuid.h"
 
 namespace kongsi::store {
 namespace {
+
+// Larger pages are read from the backend every time.
+constexpr size_t kMaxCachedPage = 1001;
 
 // The fields without which a record cannot be stored or served again.
 absl::Status CheckRecord(const ObjectRecord& r, size_t index) {
@@ -42,13 +46,22 @@ std::string_view ProvenanceKindName(Provenance::Kind kind) {
   return "local";
 }
 
+Store::Store(const util::Clock& clock) : clock_(clock) {}
+
 Store::~Store() = default;
 
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreConfig& config) {
   const util::Clock& clock = config.clock != nullptr ? *config.clock : util::SystemClock::Get();
-  if (config.backend == "sqlite") return sqlite::SqliteStore::Open(config.path, clock);
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown store backend \"", config.backend, "\" (known: sqlite)"));
+  if (config.backend != "sqlite") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown store backend \"", config.backend, "\" (known: sqlite)"));
+  }
+  KONGSI_ASSIGN_OR_RETURN(std::unique_ptr<Store> store,
+                          sqlite::SqliteStore::Open(config.path, clock));
+  if (config.scan_cache_bytes > 0) {
+    store->cache_ = std::make_unique<ScanCache>(config.scan_cache_bytes);
+  }
+  return store;
 }
 
 absl::Status Store::CreateCollection(const Collection& collection) {
@@ -119,10 +132,31 @@ absl::StatusOr<std::vector<PutOutcome>> Store::Put(std::string_view collection_i
 absl::Status Store::Scan(const ObjectQuery& query,
                          const std::function<bool(const StoredObject&)>& fn) {
   if (!fn) return absl::InvalidArgumentError("scan without a callback");
-  if (!query.collection_id.empty()) {
-    KONGSI_RETURN_IF_ERROR(GetCollection(query.collection_id).status());
+  if (query.collection_id.empty()) return DoScan(query, fn);
+  KONGSI_ASSIGN_OR_RETURN(const Collection collection, GetCollection(query.collection_id));
+  if (cache_ == nullptr || query.limit == 0 || query.limit > kMaxCachedPage) {
+    return DoScan(query, fn);
   }
-  return DoScan(query, fn);
+  const std::string key = ScanCache::KeyOf(query);
+  if (auto rows = cache_->Find(key, collection.last_date_added, collection.removals)) {
+    for (const StoredObject& row : *rows) {
+      if (!fn(row)) break;
+    }
+    return absl::OkStatus();
+  }
+  // Read from the backend, keeping the rows; a page the callback cut short is not kept.
+  ScanCache::Rows rows;
+  bool complete = true;
+  KONGSI_RETURN_IF_ERROR(DoScan(query, [&](const StoredObject& row) {
+    rows.push_back(row);
+    if (fn(row)) return true;
+    complete = false;
+    return false;
+  }));
+  // The stamp read before the scan: a write that lands in between makes the entry stale at
+  // once (its stamp is older than the collection's), never wrong.
+  if (complete) cache_->Insert(key, collection.last_date_added, collection.removals, std::move(rows));
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<ValueHit>> Store::LookupValue(std::string_view value) {

@@ -85,6 +85,11 @@ struct Collection {
   std::string description;
   std::string alias;
   Timestamp created = 0;
+  // Membership state, read back only (ignored by CreateCollection): the latest date_added,
+  // and how many removals the collection has seen. Together they change whenever the
+  // collection's content does.
+  Timestamp last_date_added = 0;
+  int64_t removals = 0;
 };
 
 // Which versions of each object a query returns (TAXII match[version]).
@@ -178,7 +183,11 @@ struct StoreConfig {
   std::string backend = "sqlite";      // "sqlite" (later "postgres")
   std::string path;                    // sqlite: database file
   const util::Clock* clock = nullptr;  // nullptr: system clock
+  // Bytes of recent collection pages kept in memory (store/scan_cache.h); 0: no cache.
+  size_t scan_cache_bytes = 0;
 };
+
+class ScanCache;  // store/scan_cache.h
 
 // A write transaction that spans several batches: what Add() stores becomes visible to
 // readers only at Commit(), all together; destroying it without Commit() (or after a failed
@@ -240,7 +249,8 @@ class Store {
   absl::StatusOr<std::unique_ptr<WriteTransaction>> BeginWrite(std::string_view collection_id);
 
   // Objects matching `query`, ordered by date_added (collection) or by first ingest.
-  // `fn` returns false to stop early.
+  // `fn` returns false to stop early. Paged scans of a collection (limit set) may be answered
+  // from the page cache when one is configured (StoreConfig::scan_cache_bytes).
   absl::Status Scan(const ObjectQuery& query, const std::function<bool(const StoredObject&)>& fn);
 
   // Every stored version that mentions `value` (exact, after normalisation by the caller).
@@ -279,7 +289,7 @@ class Store {
   virtual int SchemaVersion() const = 0;
 
  protected:
-  explicit Store(const util::Clock& clock) : clock_(clock) {}
+  explicit Store(const util::Clock& clock);
   const util::Clock& clock() const { return clock_; }
 
  private:
@@ -305,6 +315,7 @@ class Store {
   virtual absl::Status DoSetMeta(std::string_view key, std::string_view value) = 0;
 
   const util::Clock& clock_;
+  std::unique_ptr<ScanCache> cache_;  // null: no page cache
 };
 
 }  // namespace kongsi::store

@@ -119,8 +119,14 @@ CREATE TABLE taxii_status (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 3: a removal counter per collection, so that page caches see removals (additions
+// already move last_date_added).
+constexpr std::string_view kV3 = R"sql(
+ALTER TABLE collections ADD COLUMN removals INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 // Append new versions here; never edit a released script.
-constexpr std::string_view kMigrations[] = {kV1, kV2};
+constexpr std::string_view kMigrations[] = {kV1, kV2, kV3};
 
 }  // namespace
 

@@ -94,11 +94,13 @@ Collection ReadCollection(SQLite::Statement& stmt) {
                     .title = stmt.getColumn(1).getString(),
                     .description = stmt.getColumn(2).getString(),
                     .alias = stmt.getColumn(3).getString(),
-                    .created = stmt.getColumn(4).getInt64()};
+                    .created = stmt.getColumn(4).getInt64(),
+                    .last_date_added = stmt.getColumn(5).getInt64(),
+                    .removals = stmt.getColumn(6).getInt64()};
 }
 
 constexpr const char* kSelectCollection =
-    "SELECT id, title, description, alias, created FROM collections";
+    "SELECT id, title, description, alias, created, last_date_added, removals FROM collections";
 
 }  // namespace
 
@@ -490,6 +492,13 @@ absl::StatusOr<size_t> SqliteStore::DoRemoveFromCollection(const ObjectQuery& qu
       remove.bind(2, query.collection_id);
       remove.exec();
       remove.reset();
+    }
+    if (!dates.empty()) {
+      // Page caches (scan_cache.h) learn of the change from this counter.
+      SQLite::Statement count(writer_->db(),
+                              "UPDATE collections SET removals = removals + 1 WHERE id = ?");
+      count.bind(1, query.collection_id);
+      count.exec();
     }
     txn.commit();
     return dates.size();

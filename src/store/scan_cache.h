@@ -1,0 +1,64 @@
+// A cache of collection pages: the rows of recent paged scans of a collection (TAXII GET
+// objects / manifest / versions with a limit), so that the many clients polling the same
+// position of a feed are answered without reading SQLite again. It sits below the disclosure
+// door: cached rows are what the store would return, and every answer still goes through
+// policy::Disclosure and the audit log.
+//
+// Validity: an entry is stamped with the collection's membership state, its
+// `last_date_added` (every object added to the collection moves it) and its `removals`
+// counter (every removal increments it), read from the store on every scan (the same
+// look-up that checks the collection exists, also seeing writes made by other processes).
+// Stored versions never change, so a page with the same query and stamp has the same rows.
+//
+// Bounded by bytes (bodies and ids); least recently used entries are evicted first.
+// Thread-safe. Entries are shared, read-only, and outlive eviction while in use.
+#pragma once
+
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "store/store.h"
+
+namespace kongsi::store {
+
+class ScanCache {
+ public:
+  using Rows = std::vector<StoredObject>;
+
+  explicit ScanCache(size_t max_bytes) : max_bytes_(max_bytes) {}
+
+  // The key of a query (every field that changes the result).
+  static std::string KeyOf(const ObjectQuery& query);
+
+  // The rows cached under `key` with this stamp; nullptr when absent or stale.
+  std::shared_ptr<const Rows> Find(const std::string& key, Timestamp last_date_added,
+                                   int64_t removals);
+  void Insert(const std::string& key, Timestamp last_date_added, int64_t removals, Rows rows);
+
+  size_t bytes() const;
+  uint64_t hits() const;
+  uint64_t misses() const;
+
+ private:
+  struct Entry {
+    std::string key;
+    Timestamp last_date_added;
+    int64_t removals;
+    size_t bytes;
+    std::shared_ptr<const Rows> rows;
+  };
+
+  const size_t max_bytes_;
+  mutable std::mutex mu_;
+  std::list<Entry> lru_;  // front: most recently used; guarded by mu_
+  absl::flat_hash_map<std::string, std::list<Entry>::iterator> index_;  // guarded by mu_
+  size_t bytes_ = 0;                                                    // guarded by mu_
+  uint64_t hits_ = 0, misses_ = 0;                                      // guarded by mu_
+};
+
+}  // namespace kongsi::store
