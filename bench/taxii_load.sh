@@ -5,8 +5,11 @@
 # port), and runs wrk against GET .../objects/?limit=100 at random positions of the
 # collection (each request starts after a random date_added, so pages come from everywhere).
 #
-#   bench/taxii_load.sh [KONGSI_BIN] [OBJECTS] [CONNECTIONS] [SECONDS]
-#   defaults: build/release/kongsi 100000 64 10
+#   bench/taxii_load.sh [KONGSI_BIN] [OBJECTS] [CONNECTIONS] [SECONDS] [POSITIONS]
+#   defaults: build/release/kongsi 100000 64 10 1000
+# POSITIONS is how many different page starts the requests use, spread over the collection:
+# 1000 pages (~130 MB of rows) do not fit the server's 64 MiB page cache, so most requests
+# read SQLite; 10 is what many clients polling the same feed look like (pages from memory).
 # Prints wrk's report and one summary line. Talks only to 127.0.0.1.
 set -euo pipefail
 
@@ -14,6 +17,7 @@ KONGSI=${1:-build/release/kongsi}
 OBJECTS=${2:-100000}
 CONNECTIONS=${3:-64}
 SECONDS_=${4:-10}
+POSITIONS=${5:-1000}
 HERE=$(cd "$(dirname "$0")" && pwd)
 
 command -v wrk >/dev/null || { echo "wrk is missing: make deps" >&2; exit 2; }
@@ -42,9 +46,9 @@ BASE=$(grep -o 'http://[^ ]*/taxii2/' "$TMP/serve.out" | sed 's|/taxii2/$||')
 OBJECTS_PATH="/api1/collections/$COLLECTION/objects/"
 
 # Page start positions: the date_added of every 100th object, from a walk of the manifest.
-python3 - "$BASE$OBJECTS_PATH" "$TOKEN" > "$TMP/positions.lua" <<'PY'
+python3 - "$BASE$OBJECTS_PATH" "$TOKEN" "$POSITIONS" > "$TMP/positions.lua" <<'PY'
 import datetime, json, sys, urllib.request
-url, token = sys.argv[1].replace("/objects/", "/manifest/"), sys.argv[2]
+url, token, wanted = sys.argv[1].replace("/objects/", "/manifest/"), sys.argv[2], int(sys.argv[3])
 def micros(ts):
     t = datetime.datetime.strptime(ts, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc)
     return int(t.timestamp()) * 1000000 + t.microsecond
@@ -57,7 +61,8 @@ for _ in range(100000):
     if not page.get("more"):
         break
     nxt = page["next"]
-sample = positions[:-100:100] or positions[:1]
+usable = positions[:-100] or positions[:1]  # every start leaves a full page after it
+sample = usable[::max(1, len(usable) // wanted)][:wanted]
 print("positions = {" + ",".join('"%d"' % p for p in sample) + "}")  # strings: Lua numbers are doubles
 PY
 
@@ -70,10 +75,10 @@ PY
   echo 'end'
 } > "$TMP/page.lua"
 
-echo "== kongsi TAXII: $OBJECTS objects, GET page of 100, $CONNECTIONS connections, $SECONDS_ s"
+echo "== kongsi TAXII: $OBJECTS objects, GET page of 100 from $POSITIONS positions, $CONNECTIONS connections, $SECONDS_ s"
 # One page to check the response is a full page of objects.
 curl -s -H 'Accept: application/taxii+json;version=2.1' -H "Authorization: Bearer $TOKEN" "$BASE$OBJECTS_PATH?limit=100" | python3 -c "import json,sys; d=json.load(sys.stdin); print('page check: %d objects, more=%s' % (len(d.get('objects', [])), d.get('more')))"
 wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_}s" --latency -s "$TMP/page.lua" "$BASE" | tee "$TMP/wrk.out"
 RPS=$(grep '^Requests/sec' "$TMP/wrk.out" | awk '{print $2}')
 P99=$(grep -E '^ +99%' "$TMP/wrk.out" | awk '{print $2}')
-echo "summary: objects=$OBJECTS connections=$CONNECTIONS requests_per_second=$RPS p99=$P99"
+echo "summary: objects=$OBJECTS positions=$POSITIONS connections=$CONNECTIONS requests_per_second=$RPS p99=$P99"

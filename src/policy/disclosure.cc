@@ -60,8 +60,10 @@ absl::StatusOr<DisclosedPage> Disclosure::Disclose(const Principal& principal,
     event.objects.reserve(query.limit > 0 && query.limit < kAuditBatch ? query.limit : 64);
     KONGSI_RETURN_IF_ERROR(store_.Scan(lookahead, [&](const store::StoredObject& object) {
       if (query.limit > 0 && seen == query.limit) {
-        page.more = true;  // the one object past the page: proves `more`, is not disclosed
-        return false;
+        // The one object past the page (the scan's last, its limit is one more): proves `more`,
+        // is not disclosed. Returning true lets the scan end complete, so it can be cached.
+        page.more = true;
+        return true;
       }
       ++seen;
       ++page.count;
@@ -102,8 +104,8 @@ absl::StatusOr<DisclosedPage> Disclosure::Disclose(const Principal& principal,
   };
   KONGSI_RETURN_IF_ERROR(store_.Scan(lookahead, [&](const store::StoredObject& object) {
     if (query.limit > 0 && seen == query.limit) {
-      page.more = true;
-      return false;
+      page.more = true;  // as above
+      return true;
     }
     ++seen;
     batch.push_back(object);

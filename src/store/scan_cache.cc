@@ -78,6 +78,12 @@ void ScanCache::Insert(const std::string& key, Timestamp last_date_added, int64_
   }
 }
 
+bool ScanCache::Admit() {
+  std::lock_guard lock(mu_);
+  if (bytes_ + max_bytes_ / 16 < max_bytes_) return true;  // room left
+  return ++full_misses_ % kAdmitEvery == 0;
+}
+
 size_t ScanCache::bytes() const {
   std::lock_guard lock(mu_);
   return bytes_;

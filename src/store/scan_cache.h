@@ -10,7 +10,10 @@
 // look-up that checks the collection exists, also seeing writes made by other processes).
 // Stored versions never change, so a page with the same query and stamp has the same rows.
 //
-// Bounded by bytes (bodies and ids); least recently used entries are evicted first.
+// Bounded by bytes (bodies and ids); least recently used entries are evicted first. When the
+// cache is full, only one miss in kAdmitEvery is admitted (its rows copied in, evicting
+// others): when the pages in use do not fit, copying every miss in would cost more than the
+// hits save, while a page that is asked for often still gets in after a few requests.
 // Thread-safe. Entries are shared, read-only, and outlive eviction while in use.
 #pragma once
 
@@ -35,10 +38,15 @@ class ScanCache {
   // The key of a query (every field that changes the result).
   static std::string KeyOf(const ObjectQuery& query);
 
+  static constexpr uint64_t kAdmitEvery = 8;
+
   // The rows cached under `key` with this stamp; nullptr when absent or stale.
   std::shared_ptr<const Rows> Find(const std::string& key, Timestamp last_date_added,
                                    int64_t removals);
   void Insert(const std::string& key, Timestamp last_date_added, int64_t removals, Rows rows);
+  // Whether the page a miss is about to read should be kept (then read it into Rows and
+  // Insert it); see the admission rule above.
+  bool Admit();
 
   size_t bytes() const;
   uint64_t hits() const;
@@ -59,6 +67,7 @@ class ScanCache {
   absl::flat_hash_map<std::string, std::list<Entry>::iterator> index_;  // guarded by mu_
   size_t bytes_ = 0;                                                    // guarded by mu_
   uint64_t hits_ = 0, misses_ = 0;                                      // guarded by mu_
+  uint64_t full_misses_ = 0;                                            // guarded by mu_
 };
 
 }  // namespace kongsi::store

@@ -45,6 +45,17 @@ TEST(ScanCacheTest, LeastRecentlyUsedGoesFirstAndTheBoundHolds) {
   EXPECT_EQ(cache.Find("huge", 1, 0), nullptr);
 }
 
+TEST(ScanCacheTest, AFullCacheAdmitsOneMissInEight) {
+  ScanCache cache(16'000);
+  EXPECT_TRUE(cache.Admit());  // room left
+  // Fill it with small pages until it evicts: then it is within one page of its bound.
+  for (int i = 0; i < 100; ++i) cache.Insert("k" + std::to_string(i), 1, 0, Page(1, 300));
+  ASSERT_GT(cache.bytes(), 15'000u);
+  int admitted = 0;
+  for (int i = 0; i < 80; ++i) admitted += cache.Admit() ? 1 : 0;
+  EXPECT_EQ(admitted, 10);
+}
+
 TEST(ScanCacheTest, KeysDifferForEveryField) {
   const ObjectQuery base{.collection_id = "c", .limit = 10};
   std::vector<ObjectQuery> variants(9, base);

@@ -144,6 +144,7 @@ absl::Status Store::Scan(const ObjectQuery& query,
     }
     return absl::OkStatus();
   }
+  if (!cache_->Admit()) return DoScan(query, fn);
   // Read from the backend, keeping the rows; a page the callback cut short is not kept.
   ScanCache::Rows rows;
   bool complete = true;
