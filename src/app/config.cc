@@ -1,13 +1,36 @@
 // Configuration parsing with toml++ (exceptions are caught here, at the edge).
 #include "app/config.h"
 
+#include <stdexcept>
+
+// toml++ 3.3 (Debian 12) has internal assertions that malformed input can reach (e.g. a
+// table header "[}x]"); with NDEBUG they become optimiser assumptions (undefined behaviour),
+// without it an abort. In this unit they are checks that throw instead, caught below like a
+// parse error, so a bad configuration file is reported, never a crash. toml++ is header-only
+// and included by this file alone.
+namespace kongsi::app::detail {
+struct TomlAssertion : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+}  // namespace kongsi::app::detail
+#pragma push_macro("NDEBUG")
+#undef NDEBUG
+#define TOML_ASSERT(expr) \
+  ((expr) ? static_cast<void>(0) : throw ::kongsi::app::detail::TomlAssertion(#expr))
+// Assertions inside toml++'s noexcept accessors (never reached from parsing) would still end
+// the process; GCC says so for each of them.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wterminate"
 #include <toml++/toml.h>
+#pragma GCC diagnostic pop
+#pragma pop_macro("NDEBUG")
 
 #include <fstream>
 #include <set>
 #include <sstream>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_format.h"
 #include "util/status.h"
 #include "util/strings.h"
 #include "util/uuid.h"
@@ -203,6 +226,121 @@ absl::Status ParseCollections(const Reader& r, const toml::node& node, ServeConf
   return absl::OkStatus();
 }
 
+// toml++ 3.3 reaches undefined behaviour (an "unreachable" branch of its Unicode whitespace
+// table) for some non-ASCII characters it reads outside strings, including while it looks
+// ahead over malformed input. So toml++ is only ever given ASCII: non-ASCII text in
+// double-quoted strings becomes \u / \U escapes (the same value), in comments '?', and is
+// refused anywhere else (literal '...' strings included: use a double-quoted string).
+absl::StatusOr<std::string> AsciiForToml(std::string_view text, std::string_view name) {
+  constexpr std::string_view kMultiBasic = "\"\"\"";
+  constexpr std::string_view kMultiLiteral = "'''";
+  std::string out;
+  out.reserve(text.size());
+  size_t line = 1, column = 0;
+  auto bad = [&](std::string_view what) {
+    return absl::InvalidArgumentError(util::StrCat(name, ":", line, ":", column, ": ", what));
+  };
+  enum class In { kCode, kComment, kBasic, kLiteral, kMultiBasic, kMultiLiteral } in = In::kCode;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const auto byte = static_cast<unsigned char>(c);
+    ++column;
+    if (c == '\n') {
+      ++line;
+      column = 0;
+      if (in == In::kComment || in == In::kBasic || in == In::kLiteral) in = In::kCode;
+      out += c;
+      continue;
+    }
+    if (byte >= 0x80) {
+      if (in == In::kComment) {
+        out += '?';
+        continue;
+      }
+      if (in != In::kBasic && in != In::kMultiBasic) {
+        return bad(in == In::kCode ? "non-ASCII character outside a quoted string or comment"
+                                   : "non-ASCII text in a '...' string: use a \"...\" string");
+      }
+      // One UTF-8 sequence to one escape.
+      const int length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 0;
+      if (length == 0 || byte > 0xF4 || i + length > text.size()) return bad("invalid UTF-8");
+      uint32_t code = byte & (0x7F >> length);
+      for (int k = 1; k < length; ++k) {
+        const auto next = static_cast<unsigned char>(text[i + k]);
+        if ((next & 0xC0) != 0x80) return bad("invalid UTF-8");
+        code = (code << 6) | (next & 0x3F);
+      }
+      const uint32_t min = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000;
+      if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+        return bad("invalid UTF-8");
+      }
+      if (code <= 0xFFFF) {
+        absl::StrAppendFormat(&out, "\\u%04X", code);
+      } else {
+        absl::StrAppendFormat(&out, "\\U%08X", code);
+      }
+      i += length - 1;
+      continue;
+    }
+    out += c;
+    const std::string_view rest = text.substr(i);
+    switch (in) {
+      case In::kCode:
+        if (c == '#') {
+          in = In::kComment;
+        } else if (rest.starts_with(kMultiBasic)) {
+          in = In::kMultiBasic;
+          out += "\"\"";
+          i += 2;
+        } else if (rest.starts_with(kMultiLiteral)) {
+          in = In::kMultiLiteral;
+          out += "''";
+          i += 2;
+        } else if (c == '"') {
+          in = In::kBasic;
+        } else if (c == '\'') {
+          in = In::kLiteral;
+        }
+        break;
+      case In::kComment:
+        break;
+      case In::kBasic:
+      case In::kMultiBasic:
+        if (c == '\\') {
+          // The escaped character is copied as is (a backslash before a non-ASCII one is an
+          // invalid escape: refused).
+          if (i + 1 < text.size()) {
+            if (static_cast<unsigned char>(text[i + 1]) >= 0x80) return bad("invalid escape");
+            out += text[i + 1];
+            if (text[i + 1] == '\n') {
+              ++line;
+              column = 0;
+            }
+            ++i;
+          }
+        } else if (in == In::kBasic && c == '"') {
+          in = In::kCode;
+        } else if (in == In::kMultiBasic && rest.starts_with(kMultiBasic)) {
+          in = In::kCode;
+          out += "\"\"";
+          i += 2;
+        }
+        break;
+      case In::kLiteral:
+        if (c == '\'') in = In::kCode;
+        break;
+      case In::kMultiLiteral:
+        if (rest.starts_with(kMultiLiteral)) {
+          in = In::kCode;
+          out += "''";
+          i += 2;
+        }
+        break;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 ServeConfig DefaultServeConfig() {
@@ -257,13 +395,17 @@ absl::StatusOr<std::chrono::milliseconds> ParseDuration(std::string_view text) {
 absl::StatusOr<ServeConfig> ParseServeConfig(std::string_view text, std::string_view name) {
   ServeConfig config = DefaultServeConfig();
   const Reader r(name);
+  KONGSI_ASSIGN_OR_RETURN(const std::string ascii, AsciiForToml(text, name));
   toml::table root;
   try {
-    root = toml::parse(text, std::string(name));
+    root = toml::parse(ascii, std::string(name));
   } catch (const toml::parse_error& e) {
     return absl::InvalidArgumentError(util::StrCat(name, ":", e.source().begin.line, ":",
                                                    e.source().begin.column, ": ",
                                                    std::string(e.description())));
+  } catch (const detail::TomlAssertion&) {
+    return absl::InvalidArgumentError(
+        util::StrCat(name, ": not valid TOML (check the table headers and keys)"));
   }
   KONGSI_RETURN_IF_ERROR(r.OnlyKnown(root, "", {"server", "taxii", "collection"}));
   if (const toml::node* server = root.get("server")) {

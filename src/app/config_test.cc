@@ -86,12 +86,32 @@ TEST(ConfigTest, ErrorsSayWhereAndWhat) {
       {"[[collection]]\nid = \"nope\"\ntitle = \"x\"\n", "collection.id: must be a UUID"},
       {"[server\n", "kongsi.toml:1:"},
       {"colour = \"blue\"\n", "colour: unknown key"},
+      // Reaches an internal assertion of toml++ 3.3 (found by fuzz/config_fuzz.cc).
+      {"[}erver]\nlisten = \"127.0.0.1:9440\"\n", "kongsi.toml: not valid TOML"},
+      // Non-ASCII outside strings reaches undefined behaviour in toml++ 3.3 (fuzzing found it).
+      {"[taxii]\ntitl\xc3\xa9 = \"x\"\n", "kongsi.toml:2:5: non-ASCII character outside"},
   };
   for (const auto& [text, expected] : cases) {
     auto c = ParseServeConfig(text, "kongsi.toml");
     ASSERT_FALSE(c.ok()) << text;
     EXPECT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument) << text;
     EXPECT_THAT(std::string(c.status().message()), HasSubstr(expected)) << text;
+  }
+}
+
+TEST(ConfigTest, NonAsciiInStringsAndCommentsIsFine) {
+  auto c = ParseServeConfig(
+      "# \xc3\x89quipe de r\xc3\xa9ponse\n[taxii]\ntitle = \"CERT \\\" \xc3\xa9 \xf0\x9f\x94\x92\"\n"
+      "description = \"\"\"multi\nligne \xc3\xa9\"\"\"\ncontact = \"\xc3\xa9\" # \xc3\xa9\n",
+      "kongsi.toml");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->taxii.title, "CERT \" \xc3\xa9 \xf0\x9f\x94\x92");
+  EXPECT_EQ(c->taxii.description, "multi\nligne \xc3\xa9");
+  EXPECT_EQ(c->taxii.contact, "\xc3\xa9");
+  // Outside double-quoted strings non-ASCII is refused (toml++ 3.3 is not safe with it).
+  for (const char* text : {"[taxii]\ncontact = '\xc3\xa9'\n", "[taxii]\ntitle = 7e'''\xcc\xa3\n",
+                           "[taxii]\ntitle = \"\xff\"\n", "[taxii]\ntitle = \"\\\xc3\xa9\"\n"}) {
+    EXPECT_FALSE(ParseServeConfig(text, "kongsi.toml").ok()) << text;
   }
 }
 

@@ -1,0 +1,45 @@
+// libFuzzer target for kongsi.toml: any bytes as the configuration of `kongsi serve`. Besides
+// the sanitizers it checks that an error names the file, and that an accepted configuration
+// keeps the invariants the server relies on (an API root, names that are path segments, each
+// root's body limit within the server's, TLS files set together).
+//
+// Build and run: `make fuzz` (docs/building.md).
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string_view>
+
+#include "app/config.h"
+
+namespace {
+
+[[noreturn]] void Fail(const char* what) {
+  std::fprintf(stderr, "config_fuzz: invariant broken: %s\n", what);
+  std::abort();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  auto config = kongsi::app::ParseServeConfig(text, "kongsi.toml");
+  if (!config.ok()) {
+    if (std::string_view(config.status().message().data(), config.status().message().size())
+            .find("kongsi.toml") == std::string_view::npos) {
+      Fail("error without the file name");
+    }
+    return 0;
+  }
+  if (config->taxii.api_roots.empty()) Fail("no API root");
+  for (const auto& root : config->taxii.api_roots) {
+    if (root.name.empty() || root.name == "taxii2" || root.name.find('/') != std::string::npos) {
+      Fail("API root name is not a path segment");
+    }
+    if (root.max_content_length > config->server.max_body_bytes) Fail("root limit above server's");
+  }
+  if (config->server.tls_cert_file.empty() != config->server.tls_key_file.empty()) {
+    Fail("TLS cert without key");
+  }
+  return 0;
+}
