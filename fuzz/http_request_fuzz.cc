@@ -6,8 +6,6 @@
 //
 // Only Beast's parser is used (no Asio coroutines, which clang 14 cannot build).
 // Build and run: `make fuzz` (docs/building.md).
-#include <utility>  // before Boost (Boost 1.74)
-
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -16,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
+#include <utility>  // before Boost (Boost 1.74)
 
 #include "http/request.h"
 #include "taxii/media_type.h"
@@ -44,8 +43,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // Feed the bytes in the pieces a socket might deliver them in.
   while (offset < size && !parser.is_done()) {
     const size_t piece = std::min<size_t>(size - offset, 1 + (data[offset] % 97));
-    const size_t used =
-        parser.put(boost::asio::const_buffer(data + offset, piece), ec);
+    const size_t used = parser.put(boost::asio::const_buffer(data + offset, piece), ec);
     if (ec == bhttp::error::need_more) {
       if (piece == size - offset) break;  // nothing more to give
       // Give a larger piece next time: put() consumes nothing until a whole header line.
@@ -67,8 +65,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   request.path = request.target.substr(0, question);
   request.query = question == std::string_view::npos ? "" : request.target.substr(question + 1);
   request.body = message.body();
-  for (const auto& field : message) request.headers.emplace_back(View(field.name_string()), View(field.value()));
-  if (request.path.size() + request.query.size() > request.target.size()) Fail("split longer than target");
+  for (const auto& field : message)
+    request.headers.emplace_back(View(field.name_string()), View(field.value()));
+  if (request.path.size() + request.query.size() > request.target.size())
+    Fail("split longer than target");
   const std::string_view accept = request.Header("accept");
   if (!message[bhttp::field::accept].empty() && accept.empty()) Fail("Accept not found");
   (void)kongsi::taxii::AcceptsTaxii(accept);

@@ -11,9 +11,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <string_view>
-
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "stix/validate.h"
 #include "taxii/add_objects.h"

@@ -38,7 +38,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
       const auto query = ToObjectQuery(*filters, "c", kongsi::store::VersionSelect::kLast, 100);
       if (query.limit != 100) Fail("limit not carried");
-      if (filters->added_after && (!query.added_after || *query.added_after < *filters->added_after)) {
+      if (filters->added_after &&
+          (!query.added_after || *query.added_after < *filters->added_after)) {
         Fail("cursor earlier than added_after");
       }
       if (filters->next && (!query.added_after || *query.added_after < *filters->next)) {

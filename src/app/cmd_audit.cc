@@ -50,22 +50,19 @@ int RunAudit(const GlobalOptions& global, const AuditOptions& options) {
     const std::string time = util::FormatRfc3339(r.time, 6);
     const std::string version = VersionText(r.version);
     if (options.format == "jsonl") {
-      nlohmann::ordered_json line = {{"time", time},
-                                     {"principal", r.principal},
-                                     {"organisation", r.organisation},
-                                     {"channel", r.channel},
-                                     {"object_id", r.object_id},
-                                     {"version", version},
-                                     {"redacted", r.redacted}};
-      std::printf("%s\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+      nlohmann::ordered_json line = {
+          {"time", time},          {"principal", r.principal}, {"organisation", r.organisation},
+          {"channel", r.channel},  {"object_id", r.object_id}, {"version", version},
+          {"redacted", r.redacted}};
+      std::printf("%s\n",
+                  line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     } else if (options.format == "csv") {
       std::printf("%s,%s,%s,%s,%s,%s,%s\n", time.c_str(), CsvField(r.principal).c_str(),
                   CsvField(r.organisation).c_str(), CsvField(r.channel).c_str(),
                   CsvField(r.object_id).c_str(), version.c_str(), r.redacted ? "true" : "false");
     } else {
-      std::printf("%s  %-20s %-16s %s %s%s\n", time.c_str(), r.principal.c_str(),
-                  r.channel.c_str(), r.object_id.c_str(), version.c_str(),
-                  r.redacted ? " (redacted)" : "");
+      std::printf("%s  %-20s %-16s %s %s%s\n", time.c_str(), r.principal.c_str(), r.channel.c_str(),
+                  r.object_id.c_str(), version.c_str(), r.redacted ? " (redacted)" : "");
     }
   }
   return kExitOk;

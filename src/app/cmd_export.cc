@@ -78,7 +78,8 @@ int RunExport(const GlobalOptions& global, const ExportOptions& options) {
                                         bytes += static_cast<int64_t>(body.size());
                                         progress.Update(count, bytes);
                                         return true;
-                                      }).status();
+                                      })
+                            .status();
   if (bundle) std::fprintf(out, "%s]}\n", count > 0 ? "\n" : "");
   progress.Finish();
   const bool write_failed = std::ferror(out) != 0 || std::fflush(out) != 0;

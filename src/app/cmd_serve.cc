@@ -173,9 +173,10 @@ int RunServe(const GlobalOptions& global, const ServeOptions& options) {
   std::printf("kongsi: serving TAXII 2.1 at %s\n", root_url.c_str());
   if (!admin_token.empty()) {
     std::printf("kongsi: admin token (shown once): %s\n", admin_token.c_str());
-    std::printf("kongsi: try: curl -H 'Accept: application/taxii+json;version=2.1' "
-                "-H 'Authorization: Bearer %s' %s\n",
-                admin_token.c_str(), root_url.c_str());
+    std::printf(
+        "kongsi: try: curl -H 'Accept: application/taxii+json;version=2.1' "
+        "-H 'Authorization: Bearer %s' %s\n",
+        admin_token.c_str(), root_url.c_str());
   }
   std::fflush(stdout);
   int signal = 0;

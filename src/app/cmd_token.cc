@@ -36,8 +36,8 @@ absl::StatusOr<std::vector<std::string>> ResolveCollections(store::Store& store,
       if (c.id == name || (!c.alias.empty() && c.alias == name)) found = &c;
     }
     if (found == nullptr) {
-      return absl::NotFoundError(util::StrCat(
-          "no collection with id or alias \"", name, "\" (see kongsi collections list)"));
+      return absl::NotFoundError(util::StrCat("no collection with id or alias \"", name,
+                                              "\" (see kongsi collections list)"));
     }
     out.push_back(found->id);
   }
@@ -101,12 +101,9 @@ int RunList(const GlobalOptions& global, const TokenOptions& options) {
   if (options.json) {
     nlohmann::ordered_json list = nlohmann::json::array();
     for (const store::TokenRecord& t : *tokens) {
-      nlohmann::ordered_json item = {{"name", t.name},
-                                     {"key_id", t.key_id},
-                                     {"organisation", t.organisation},
-                                     {"read", t.read},
-                                     {"write", t.write},
-                                     {"created", util::FormatRfc3339(t.created, 3)}};
+      nlohmann::ordered_json item = {
+          {"name", t.name}, {"key_id", t.key_id}, {"organisation", t.organisation},
+          {"read", t.read}, {"write", t.write},   {"created", util::FormatRfc3339(t.created, 3)}};
       item["revoked"] =
           t.revoked ? nlohmann::ordered_json(util::FormatRfc3339(*t.revoked, 3)) : nullptr;
       list.push_back(std::move(item));
@@ -115,12 +112,11 @@ int RunList(const GlobalOptions& global, const TokenOptions& options) {
     return kExitOk;
   }
   for (const store::TokenRecord& t : *tokens) {
-    std::printf("%-24s %-8s org=%s read=%s write=%s created=%s%s\n", t.name.c_str(),
-                t.revoked ? "revoked" : "live", t.organisation.empty() ? "-" : t.organisation.c_str(),
-                Join(t.read).c_str(), Join(t.write).c_str(),
-                util::FormatRfc3339(t.created, 0).c_str(),
-                t.revoked ? util::StrCat(" revoked=", util::FormatRfc3339(*t.revoked, 0)).c_str()
-                          : "");
+    std::printf(
+        "%-24s %-8s org=%s read=%s write=%s created=%s%s\n", t.name.c_str(),
+        t.revoked ? "revoked" : "live", t.organisation.empty() ? "-" : t.organisation.c_str(),
+        Join(t.read).c_str(), Join(t.write).c_str(), util::FormatRfc3339(t.created, 0).c_str(),
+        t.revoked ? util::StrCat(" revoked=", util::FormatRfc3339(*t.revoked, 0)).c_str() : "");
   }
   return kExitOk;
 }
@@ -136,7 +132,8 @@ int RunRevoke(const GlobalOptions& global, const TokenOptions& options) {
     return kExitFindings;
   }
   if (!global.quiet) {
-    std::fprintf(stderr, "kongsi: token %s revoked (effective at once, also for a running server)\n",
+    std::fprintf(stderr,
+                 "kongsi: token %s revoked (effective at once, also for a running server)\n",
                  options.name.c_str());
   }
   return kExitOk;

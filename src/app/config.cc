@@ -60,9 +60,9 @@ class Reader {
         std::string list;
         for (std::string_view k : known) list = util::StrCat(list, list.empty() ? "" : ", ", k);
         (void)value;
-        return absl::InvalidArgumentError(util::StrCat(
-            file_, ":", key.source().begin.line, ":", key.source().begin.column, ": ", prefix,
-            key.str(), ": unknown key (known: ", list, ")"));
+        return absl::InvalidArgumentError(
+            util::StrCat(file_, ":", key.source().begin.line, ":", key.source().begin.column, ": ",
+                         prefix, key.str(), ": unknown key (known: ", list, ")"));
       }
     }
     return absl::OkStatus();
@@ -106,10 +106,12 @@ class Reader {
     const toml::node* node = t.get(key);
     if (node == nullptr) return absl::OkStatus();
     const toml::array* array = node->as_array();
-    if (array == nullptr) return Error(node, util::StrCat(prefix, key), "must be a list of strings");
+    if (array == nullptr)
+      return Error(node, util::StrCat(prefix, key), "must be a list of strings");
     out.clear();
     for (const toml::node& item : *array) {
-      if (!item.is_string()) return Error(&item, util::StrCat(prefix, key), "must be a list of strings");
+      if (!item.is_string())
+        return Error(&item, util::StrCat(prefix, key), "must be a list of strings");
       out.push_back(item.as_string()->get());
     }
     return absl::OkStatus();
@@ -121,11 +123,11 @@ class Reader {
 
 absl::Status ParseServer(const Reader& r, const toml::table& t, ServeConfig& config) {
   constexpr std::string_view p = "server.";
-  KONGSI_RETURN_IF_ERROR(r.OnlyKnown(
-      t, p,
-      {"listen", "threads", "max_content_length", "max_header_bytes", "request_timeout",
-       "idle_timeout", "shutdown_grace", "max_connections", "access_log", "tls_cert", "tls_key",
-       "public_url", "page_cache_mb"}));
+  KONGSI_RETURN_IF_ERROR(
+      r.OnlyKnown(t, p,
+                  {"listen", "threads", "max_content_length", "max_header_bytes", "request_timeout",
+                   "idle_timeout", "shutdown_grace", "max_connections", "access_log", "tls_cert",
+                   "tls_key", "public_url", "page_cache_mb"}));
   http::ServerOptions& s = config.server;
   std::string listen;
   KONGSI_RETURN_IF_ERROR(r.String(t, p, "listen", listen));
@@ -186,7 +188,8 @@ absl::Status ParseTaxii(const Reader& r, const toml::table& t, ServeConfig& conf
       KONGSI_RETURN_IF_ERROR(r.Size(root, rp, "max_content_length", a.max_content_length, 1024));
       const bool name_ok =
           !a.name.empty() && a.name != "taxii2" && a.name.size() <= 64 &&
-          a.name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
+          a.name.find_first_not_of(
+              "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
               std::string::npos;
       if (!name_ok) {
         return r.Error(&node, "taxii.api_root.name",

@@ -101,7 +101,8 @@ TEST(ConfigTest, ErrorsSayWhereAndWhat) {
 
 TEST(ConfigTest, NonAsciiInStringsAndCommentsIsFine) {
   auto c = ParseServeConfig(
-      "# \xc3\x89quipe de r\xc3\xa9ponse\n[taxii]\ntitle = \"CERT \\\" \xc3\xa9 \xf0\x9f\x94\x92\"\n"
+      "# \xc3\x89quipe de r\xc3\xa9ponse\n[taxii]\ntitle = \"CERT \\\" \xc3\xa9 "
+      "\xf0\x9f\x94\x92\"\n"
       "description = \"\"\"multi\nligne \xc3\xa9\"\"\"\ncontact = \"\xc3\xa9\" # \xc3\xa9\n",
       "kongsi.toml");
   ASSERT_TRUE(c.ok()) << c.status();

@@ -26,8 +26,8 @@ TEST(AuditLogTest, ConcurrentAppendsAreAllDurableExactlyOnce) {
     for (int t = 0; t < kThreads; ++t) {
       threads.emplace_back([&, t] {
         for (int a = 0; a < kAppends; ++a) {
-          store::AuditEvent event{.time = 1, .principal = "p" + std::to_string(t),
-                                  .channel = "taxii"};
+          store::AuditEvent event{
+              .time = 1, .principal = "p" + std::to_string(t), .channel = "taxii"};
           for (int r = 0; r < kPerAppend; ++r) {
             event.objects.push_back(
                 {.id = std::to_string(t) + "/" + std::to_string(a) + "/" + std::to_string(r)});

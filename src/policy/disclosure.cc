@@ -33,8 +33,7 @@ store::AuditEvent Disclosure::NewEvent(const Principal& principal, std::string_v
 absl::StatusOr<DisclosedPage> Disclosure::Disclose(const Principal& principal,
                                                    std::string_view channel,
                                                    const store::ObjectQuery& query,
-                                                   const DisclosureSink& sink,
-                                                   Delivery delivery) {
+                                                   const DisclosureSink& sink, Delivery delivery) {
   if (query.collection_id.empty() && !principal.local_operator) {
     return absl::PermissionDeniedError(
         util::StrCat("principal ", principal.name, " may only read through collections"));

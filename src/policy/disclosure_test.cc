@@ -97,9 +97,8 @@ TEST_F(DisclosureTest, CollectionRightsDecideWhatExists) {
   auto sink = [](std::string_view, const store::StoredObject&) { return true; };
   EXPECT_TRUE(door.Disclose(reader, "taxii", {.collection_id = kCollection}, sink).ok());
   auto hidden = door.Disclose(reader, "taxii", {.collection_id = kOtherCollection}, sink);
-  auto unknown =
-      door.Disclose(reader, "taxii", {.collection_id = "0d5a1e57-5b5a-4b83-8d8f-6b0a6c1e2f00"},
-                    sink);
+  auto unknown = door.Disclose(reader, "taxii",
+                               {.collection_id = "0d5a1e57-5b5a-4b83-8d8f-6b0a6c1e2f00"}, sink);
   EXPECT_TRUE(absl::IsNotFound(hidden.status()));
   EXPECT_TRUE(absl::IsNotFound(unknown.status()));
   // Same wording, with only the id differing: nothing tells "hidden" from "absent".
@@ -145,8 +144,8 @@ TEST_F(DisclosureTest, PageLooksAheadWithoutDisclosing) {
       EXPECT_EQ((*audit)[audited_before + i].principal, "soc-bank-a");
     }
     ids.clear();
-    page = door.Disclose(reader, "taxii", {.collection_id = kCollection, .limit = 5}, sink,
-                         delivery);
+    page =
+        door.Disclose(reader, "taxii", {.collection_id = kCollection, .limit = 5}, sink, delivery);
     ASSERT_TRUE(page.ok());
     EXPECT_EQ(page->count, 5u);
     EXPECT_FALSE(page->more);

@@ -88,8 +88,8 @@ absl::StatusOr<Principal> TokenAuthenticator::Authenticate(std::string_view auth
   const size_t space = authorization.find(' ');
   if (space == std::string_view::npos) return Unauthenticated("malformed Authorization header");
   const std::string scheme = absl::AsciiStrToLower(util::AsAbsl(authorization.substr(0, space)));
-  const std::string_view value = util::AsStd(
-      absl::StripLeadingAsciiWhitespace(util::AsAbsl(authorization.substr(space + 1))));
+  const std::string_view value =
+      util::AsStd(absl::StripLeadingAsciiWhitespace(util::AsAbsl(authorization.substr(space + 1))));
   // "Token" is what the OASIS TAXII client library sends (its TokenAuth); same meaning.
   if (scheme == "bearer" || scheme == "token") return Check(value, {});
   if (scheme == "basic") {

@@ -29,9 +29,9 @@ class TokensTest : public ::testing::Test {
   }
 
   IssuedToken Issue(const std::string& name) {
-    auto issued = IssueToken(*store_, {.name = name, .organisation = "bank-a", .read = {"c1"},
-                                       .write = {"*"}},
-                             util::SystemClock::Get());
+    auto issued = IssueToken(
+        *store_, {.name = name, .organisation = "bank-a", .read = {"c1"}, .write = {"*"}},
+        util::SystemClock::Get());
     EXPECT_TRUE(issued.ok()) << issued.status();
     return *issued;
   }
@@ -78,8 +78,8 @@ TEST_F(TokensTest, BasicNeedsTheTokenNameAsUser) {
     return "Basic " + absl::Base64Escape(user_pass);
   };
   EXPECT_TRUE(auth.Authenticate(basic("soc-bank-a:" + issued.token)).ok());
-  EXPECT_TRUE(absl::IsUnauthenticated(
-      auth.Authenticate(basic("someone-else:" + issued.token)).status()));
+  EXPECT_TRUE(
+      absl::IsUnauthenticated(auth.Authenticate(basic("someone-else:" + issued.token)).status()));
   EXPECT_TRUE(absl::IsUnauthenticated(auth.Authenticate("Basic !!!").status()));
 }
 

@@ -17,10 +17,10 @@ size_t RowBytes(const StoredObject& o) {
 
 std::string ScanCache::KeyOf(const ObjectQuery& q) {
   // Fields joined with separators that cannot occur in ids, types or versions.
-  std::string key = absl::StrCat(q.collection_id, "|", static_cast<int>(q.versions), "|",
-                                 q.limit, "|", q.added_after.value_or(INT64_MIN), "|",
-                                 q.added_since.value_or(INT64_MIN), "|",
-                                 q.added_after.has_value(), q.added_since.has_value());
+  std::string key =
+      absl::StrCat(q.collection_id, "|", static_cast<int>(q.versions), "|", q.limit, "|",
+                   q.added_after.value_or(INT64_MIN), "|", q.added_since.value_or(INT64_MIN), "|",
+                   q.added_after.has_value(), q.added_since.has_value());
   auto add = [&key](const char* tag, const auto& values) {
     absl::StrAppend(&key, "|", tag);
     for (const auto& v : values) absl::StrAppend(&key, ",", v);

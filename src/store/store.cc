@@ -156,7 +156,8 @@ absl::Status Store::Scan(const ObjectQuery& query,
   }));
   // The stamp read before the scan: a write that lands in between makes the entry stale at
   // once (its stamp is older than the collection's), never wrong.
-  if (complete) cache_->Insert(key, collection.last_date_added, collection.removals, std::move(rows));
+  if (complete)
+    cache_->Insert(key, collection.last_date_added, collection.removals, std::move(rows));
   return absl::OkStatus();
 }
 

@@ -104,9 +104,9 @@ struct ObjectQuery {
   std::vector<Timestamp> exact_versions;  // non-empty: these versions (overrides `versions`)
   // Selected as well (TAXII match[version] may list several: "first,last", "last,<timestamp>").
   std::vector<VersionSelect> also_versions;
-  std::optional<Timestamp> added_after;   // strictly after (TAXII added_after)
-  std::optional<Timestamp> added_since;   // at or after (CLI --since)
-  size_t limit = 0;                       // 0: no limit
+  std::optional<Timestamp> added_after;  // strictly after (TAXII added_after)
+  std::optional<Timestamp> added_since;  // at or after (CLI --since)
+  size_t limit = 0;                      // 0: no limit
 };
 
 struct ValueHit {
@@ -161,14 +161,14 @@ struct AuditEvent {
 
 // An API token (DESIGN.md section 4: principals). Only a slow hash of its secret is stored.
 struct TokenRecord {
-  std::string name;         // unique among live tokens, e.g. "soc-bank-a"
-  std::string key_id;       // public part of the token, the lookup key (unique forever)
-  std::string secret_hash;  // libsodium crypto_pwhash_str (argon2id) of the secret part
-  std::string organisation;               // identity id or name of the holder's organisation
-  std::vector<std::string> read;          // collection ids, or "*" for every collection
-  std::vector<std::string> write;         // collection ids, or "*"
+  std::string name;                // unique among live tokens, e.g. "soc-bank-a"
+  std::string key_id;              // public part of the token, the lookup key (unique forever)
+  std::string secret_hash;         // libsodium crypto_pwhash_str (argon2id) of the secret part
+  std::string organisation;        // identity id or name of the holder's organisation
+  std::vector<std::string> read;   // collection ids, or "*" for every collection
+  std::vector<std::string> write;  // collection ids, or "*"
   Timestamp created = 0;
-  std::optional<Timestamp> revoked;       // set: the token no longer authenticates
+  std::optional<Timestamp> revoked;  // set: the token no longer authenticates
 };
 
 // A TAXII status resource as stored: `body` is its JSON; `owner` the principal who created it.

@@ -888,7 +888,9 @@ TEST_P(StoreConformanceTest, AuditByKeyResolvesIdAndVersion) {
     EXPECT_GT(o.key, 0);
     page.objects.push_back({.key = o.key});  // the key alone names the version
   }
-  AuditEvent text{.time = kT0, .principal = "p", .channel = "export",
+  AuditEvent text{.time = kT0,
+                  .principal = "p",
+                  .channel = "export",
                   .objects = {{.id = Id(1), .version = kT0 + 9}}};
   std::vector<AuditEvent> records = {page, text};
   ASSERT_TRUE(store_->AppendAudit(records).ok());
@@ -907,8 +909,8 @@ TEST_P(StoreConformanceTest, AuditByKeyResolvesIdAndVersion) {
 
 TEST_P(StoreConformanceTest, SeveralVersionSelectorsAreAUnion) {
   MakeCollection(kCollectionA);
-  MustPut(kCollectionA, {Obj(Id(1), kT0 + 1), Obj(Id(1), kT0 + 2), Obj(Id(1), kT0 + 3),
-                         Obj(Id(2), kT0 + 5)});
+  MustPut(kCollectionA,
+          {Obj(Id(1), kT0 + 1), Obj(Id(1), kT0 + 2), Obj(Id(1), kT0 + 3), Obj(Id(2), kT0 + 5)});
   ObjectQuery q{.collection_id = kCollectionA, .versions = VersionSelect::kLast};
   q.also_versions = {VersionSelect::kFirst};
   EXPECT_THAT(Keys(q), ElementsAre(Key(Id(1), kT0 + 1), Key(Id(1), kT0 + 3), Key(Id(2), kT0 + 5)));
@@ -952,11 +954,10 @@ TEST_P(StoreConformanceTest, RemoveFromCollectionNeedsCollectionAndIds) {
   MakeCollection(kCollectionA);
   EXPECT_EQ(store_->RemoveFromCollection({.collection_id = kCollectionA}).status().code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(
-      store_->RemoveFromCollection({.collection_id = kUnknownCollection, .ids = {Id(1)}})
-          .status()
-          .code(),
-      absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->RemoveFromCollection({.collection_id = kUnknownCollection, .ids = {Id(1)}})
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
 }
 
 // --- tokens and status resources ----------------------------------------------------------
@@ -1026,26 +1027,30 @@ TEST_P(StoreConformanceTest, PagedScansSeeEveryChangeOfTheCollection) {
   auto other = Store::Open(config);
   ASSERT_TRUE(other.ok()) << other.status();
   ASSERT_TRUE((*other)->Put(kCollectionA, std::vector{Obj(Id(3), kT0 + 1)}).ok());
-  EXPECT_THAT(Keys(page), ElementsAre(Key(Id(1), kT0 + 1), Key(Id(2), kT0 + 1),
-                                      Key(Id(3), kT0 + 1)));
+  EXPECT_THAT(Keys(page),
+              ElementsAre(Key(Id(1), kT0 + 1), Key(Id(2), kT0 + 1), Key(Id(3), kT0 + 1)));
   // A new version replaces the last one on the page.
   ASSERT_TRUE((*other)->Put(kCollectionA, std::vector{Obj(Id(1), kT0 + 2)}).ok());
-  EXPECT_THAT(Keys(page), ElementsAre(Key(Id(2), kT0 + 1), Key(Id(3), kT0 + 1),
-                                      Key(Id(1), kT0 + 2)));
+  EXPECT_THAT(Keys(page),
+              ElementsAre(Key(Id(2), kT0 + 1), Key(Id(3), kT0 + 1), Key(Id(1), kT0 + 2)));
   // Removals are seen too.
-  ASSERT_TRUE((*other)->RemoveFromCollection({.collection_id = kCollectionA, .ids = {Id(2)}})
-                  .ok());
+  ASSERT_TRUE((*other)->RemoveFromCollection({.collection_id = kCollectionA, .ids = {Id(2)}}).ok());
   EXPECT_THAT(Keys(page), ElementsAre(Key(Id(3), kT0 + 1), Key(Id(1), kT0 + 2)));
   ASSERT_TRUE(
-      (*other)->RemoveFromCollection({.collection_id = kCollectionA, .ids = {Id(1)},
-                                      .versions = VersionSelect::kLast}).ok());
+      (*other)
+          ->RemoveFromCollection(
+              {.collection_id = kCollectionA, .ids = {Id(1)}, .versions = VersionSelect::kLast})
+          .ok());
   EXPECT_THAT(Keys(page), ElementsAre(Key(Id(1), kT0 + 1), Key(Id(3), kT0 + 1)));
   // A scan the callback stops early leaves no partial page behind.
   int seen = 0;
-  ASSERT_TRUE(store_->Scan({.collection_id = kCollectionA, .limit = 5}, [&](const StoredObject&) {
-    ++seen;
-    return false;
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Scan({.collection_id = kCollectionA, .limit = 5},
+                         [&](const StoredObject&) {
+                           ++seen;
+                           return false;
+                         })
+                  .ok());
   EXPECT_EQ(seen, 1);
   EXPECT_EQ(Keys({.collection_id = kCollectionA, .limit = 5}).size(), 2u);
 }

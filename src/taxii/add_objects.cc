@@ -35,8 +35,8 @@ std::string FirstError(const std::vector<stix::Finding>& findings) {
   for (const stix::Finding& f : findings) {
     if (f.severity != stix::Severity::kError) continue;
     if (++errors == 1) {
-      out = util::StrCat(f.message, " (rule ", f.rule, f.pointer.empty() ? "" : ", at ",
-                         f.pointer, ")");
+      out = util::StrCat(f.message, " (rule ", f.rule, f.pointer.empty() ? "" : ", at ", f.pointer,
+                         ")");
     }
   }
   if (errors > 1) absl::StrAppend(&out, "; and ", errors - 1, " more error(s)");
@@ -79,8 +79,8 @@ absl::StatusOr<AddRequest> ParseAddObjects(std::string_view body, const stix::Va
     AddItem item;
     const std::string pointer = util::StrCat("/objects/", i);
     if (!object.is_object()) {
-      item.error = util::StrCat("not a STIX object (", stix::JsonTypeWord(object.type()),
-                                ", at ", pointer, ")");
+      item.error = util::StrCat("not a STIX object (", stix::JsonTypeWord(object.type()), ", at ",
+                                pointer, ")");
       out.items.push_back(std::move(item));
       continue;
     }

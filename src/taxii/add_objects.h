@@ -21,10 +21,10 @@
 namespace kongsi::taxii {
 
 struct AddItem {
-  std::string id;           // as given ("" when absent or not a string)
-  std::string version;      // modified, else created, as given ("" when none)
-  std::string error;        // "" when the object is valid
-  size_t record = SIZE_MAX; // index into AddRequest::records when valid
+  std::string id;            // as given ("" when absent or not a string)
+  std::string version;       // modified, else created, as given ("" when none)
+  std::string error;         // "" when the object is valid
+  size_t record = SIZE_MAX;  // index into AddRequest::records when valid
 };
 
 struct AddRequest {

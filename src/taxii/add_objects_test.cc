@@ -46,8 +46,8 @@ TEST(AddObjectsTest, ConflictIsAFailure) {
   stix::Validator validator;
   auto parsed = ParseAddObjects(std::string("{\"objects\":[") + kIndicator + "]}", validator, {});
   ASSERT_TRUE(parsed.ok());
-  const auto json = nlohmann::json::parse(
-      StatusResourceJson("s-2", 0, *parsed, {store::PutOutcome::kConflict}));
+  const auto json =
+      nlohmann::json::parse(StatusResourceJson("s-2", 0, *parsed, {store::PutOutcome::kConflict}));
   EXPECT_EQ(json["failure_count"], 1);
   EXPECT_THAT(json["failures"][0]["message"].get<std::string>(), HasSubstr("immutable"));
 }

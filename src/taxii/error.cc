@@ -11,41 +11,71 @@ namespace {
 
 const char* ReasonPhrase(int status) {
   switch (status) {
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 406: return "Not Acceptable";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 412: return "Precondition Failed";
-    case 413: return "Payload Too Large";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Entity";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 503: return "Service Unavailable";
-    default: return status >= 500 ? "Internal Server Error" : "Error";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 406:
+      return "Not Acceptable";
+    case 408:
+      return "Request Timeout";
+    case 409:
+      return "Conflict";
+    case 412:
+      return "Precondition Failed";
+    case 413:
+      return "Payload Too Large";
+    case 415:
+      return "Unsupported Media Type";
+    case 422:
+      return "Unprocessable Entity";
+    case 429:
+      return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return status >= 500 ? "Internal Server Error" : "Error";
   }
 }
 
 const char* ErrorCode(int status) {
   switch (status) {
-    case 400: return "bad_request";
-    case 401: return "unauthorized";
-    case 403: return "forbidden";
-    case 404: return "not_found";
-    case 405: return "method_not_allowed";
-    case 406: return "not_acceptable";
-    case 408: return "request_timeout";
-    case 409: return "conflict";
-    case 412: return "precondition_failed";
-    case 413: return "payload_too_large";
-    case 415: return "unsupported_media_type";
-    case 431: return "header_too_large";
-    case 503: return "unavailable";
-    default: return status >= 500 ? "internal_error" : "error";
+    case 400:
+      return "bad_request";
+    case 401:
+      return "unauthorized";
+    case 403:
+      return "forbidden";
+    case 404:
+      return "not_found";
+    case 405:
+      return "method_not_allowed";
+    case 406:
+      return "not_acceptable";
+    case 408:
+      return "request_timeout";
+    case 409:
+      return "conflict";
+    case 412:
+      return "precondition_failed";
+    case 413:
+      return "payload_too_large";
+    case 415:
+      return "unsupported_media_type";
+    case 431:
+      return "header_too_large";
+    case 503:
+      return "unavailable";
+    default:
+      return status >= 500 ? "internal_error" : "error";
   }
 }
 
@@ -94,7 +124,8 @@ Response ErrorFromStatus(const absl::Status& status) {
     return ErrorResponse(500, {}, "the server failed to process the request; see its log");
   }
   if (http == 503) spdlog::warn("unavailable: {}", std::string(status.message()));
-  return ErrorResponse(http, {}, std::string_view(status.message().data(), status.message().size()));
+  return ErrorResponse(http, {},
+                       std::string_view(status.message().data(), status.message().size()));
 }
 
 }  // namespace kongsi::taxii

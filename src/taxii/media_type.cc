@@ -41,8 +41,7 @@ MediaRange ParseRange(std::string_view text) {
       continue;
     }
     const std::string name = absl::AsciiStrToLower(absl::StripAsciiWhitespace(part.substr(0, eq)));
-    const std::string value =
-        Unquote(util::AsStd(absl::StripAsciiWhitespace(part.substr(eq + 1))));
+    const std::string value = Unquote(util::AsStd(absl::StripAsciiWhitespace(part.substr(eq + 1))));
     if (name == "version") {
       range.version = value;
       range.has_version = true;

@@ -26,8 +26,7 @@ std::string FormatTime(util::Timestamp t) { return util::FormatRfc3339(t, 6); }
 // Millisecond precision when that is exact (as STIX timestamps usually are written), so the
 // string matches the object's own `modified`.
 std::string VersionString(const store::StoredObject& o) {
-  const util::Timestamp t =
-      o.record.version == store::kNoVersion ? o.date_added : o.record.version;
+  const util::Timestamp t = o.record.version == store::kNoVersion ? o.date_added : o.record.version;
   return util::FormatRfc3339(t, t % 1000 == 0 ? 3 : 6);
 }
 
@@ -56,7 +55,8 @@ Response Service::GetObjects(const Call& call, std::string_view collection_id,
   auto filters = ParseFilters(call.request.query, allowed);
   if (!filters.ok()) return ErrorFromStatus(filters.status());
   if (one) filters->ids = {std::string(object_id)};
-  const size_t limit = std::min(filters->limit.value_or(config_.max_page_size), config_.max_page_size);
+  const size_t limit =
+      std::min(filters->limit.value_or(config_.max_page_size), config_.max_page_size);
   const store::ObjectQuery query =
       ToObjectQuery(*filters, collection->id, store::VersionSelect::kLast, limit);
 
@@ -64,7 +64,9 @@ Response Service::GetObjects(const Call& call, std::string_view collection_id,
   body.reserve(std::min<size_t>(limit, 1000) * (manifest ? 160 : 768));
   util::Timestamp first = 0, last = 0;
   size_t count = 0;
-  const std::string_view channel = manifest ? "taxii.manifest" : one ? "taxii.object" : "taxii.objects";
+  const std::string_view channel = manifest ? "taxii.manifest"
+                                   : one    ? "taxii.object"
+                                            : "taxii.objects";
   auto page = disclosure_.Disclose(
       call.principal, channel, query,
       [&](std::string_view stored_body, const store::StoredObject& o) {
@@ -119,23 +121,24 @@ Response Service::Versions(const Call& call, std::string_view collection_id,
   if (!call.principal.CanRead(collection->id)) {
     return ErrorResponse(403, {}, "this token may add objects to the collection but not read it");
   }
-  auto filters =
-      ParseFilters(call.request.query, kAddedAfter | kLimit | kNext | kMatchSpecVersion);
+  auto filters = ParseFilters(call.request.query, kAddedAfter | kLimit | kNext | kMatchSpecVersion);
   if (!filters.ok()) return ErrorFromStatus(filters.status());
   filters->ids = {std::string(object_id)};
-  const size_t limit = std::min(filters->limit.value_or(config_.max_page_size), config_.max_page_size);
+  const size_t limit =
+      std::min(filters->limit.value_or(config_.max_page_size), config_.max_page_size);
   const store::ObjectQuery query =
       ToObjectQuery(*filters, collection->id, store::VersionSelect::kAll, limit);
   nlohmann::json versions = nlohmann::json::array();
   util::Timestamp first = 0, last = 0;
-  auto page = disclosure_.Disclose(call.principal, "taxii.versions", query,
-                                   [&](std::string_view, const store::StoredObject& o) {
-                                     if (versions.empty()) first = o.date_added;
-                                     last = o.date_added;
-                                     versions.push_back(VersionString(o));
-                                     return true;
-                                   },
-                                   policy::Delivery::kBuffered);
+  auto page = disclosure_.Disclose(
+      call.principal, "taxii.versions", query,
+      [&](std::string_view, const store::StoredObject& o) {
+        if (versions.empty()) first = o.date_added;
+        last = o.date_added;
+        versions.push_back(VersionString(o));
+        return true;
+      },
+      policy::Delivery::kBuffered);
   if (!page.ok()) return ErrorFromStatus(page.status());
   if (versions.empty()) {
     return ErrorResponse(404, {},
@@ -156,16 +159,15 @@ Response Service::AddObjects(const Call& call, std::string_view collection_id) {
     return ErrorResponse(403, {}, "this token may read the collection but not add objects to it");
   }
   if (!IsTaxiiContentType(call.request.content_type)) {
-    return ErrorResponse(
-        415, {},
-        util::StrCat("objects must be sent as ", kTaxiiMediaType, ", not \"",
-                     call.request.content_type, "\""));
+    return ErrorResponse(415, {},
+                         util::StrCat("objects must be sent as ", kTaxiiMediaType, ", not \"",
+                                      call.request.content_type, "\""));
   }
   if (call.request.body.size() > call.root.max_content_length) {
-    return ErrorResponse(413, {},
-                         util::StrCat("the request body has ", call.request.body.size(),
-                                      " bytes; this API root accepts at most ",
-                                      call.root.max_content_length));
+    return ErrorResponse(
+        413, {},
+        util::StrCat("the request body has ", call.request.body.size(),
+                     " bytes; this API root accepts at most ", call.root.max_content_length));
   }
   const util::Timestamp request_time = clock_.Now();
   const store::Provenance provenance{store::Provenance::Kind::kLocal,
@@ -181,8 +183,10 @@ Response Service::AddObjects(const Call& call, std::string_view collection_id) {
       std::count(outcomes.begin(), outcomes.end(), store::PutOutcome::kAdded));
   const std::string status_id = util::NewUuidV4();
   std::string status_json = StatusResourceJson(status_id, request_time, *parsed, outcomes);
-  const absl::Status saved = store_.PutStatus(
-      {.id = status_id, .owner = call.principal.name, .created = request_time, .body = status_json});
+  const absl::Status saved = store_.PutStatus({.id = status_id,
+                                               .owner = call.principal.name,
+                                               .created = request_time,
+                                               .body = status_json});
   if (!saved.ok()) {
     // The objects are stored (and durable); only the status cannot be read back later.
     spdlog::warn("status {} not saved: {}", status_id, std::string(saved.message()));

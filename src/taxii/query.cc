@@ -53,7 +53,8 @@ bool IsSpecVersion(std::string_view v) {
   if (dot == std::string_view::npos || dot == 0 || dot + 1 == v.size() || v.size() > 8) {
     return false;
   }
-  return std::all_of(v.begin(), v.end(), [&](char c) { return (c >= '0' && c <= '9') || c == '.'; }) &&
+  return std::all_of(v.begin(), v.end(),
+                     [&](char c) { return (c >= '0' && c <= '9') || c == '.'; }) &&
          v.find('.', dot + 1) == std::string_view::npos;
 }
 
@@ -62,9 +63,12 @@ struct Known {
   uint32_t bit;
 };
 constexpr Known kKnown[] = {
-    {"added_after", kAddedAfter},       {"limit", kLimit},
-    {"next", kNext},                    {"match[id]", kMatchId},
-    {"match[type]", kMatchType},        {"match[version]", kMatchVersion},
+    {"added_after", kAddedAfter},
+    {"limit", kLimit},
+    {"next", kNext},
+    {"match[id]", kMatchId},
+    {"match[type]", kMatchType},
+    {"match[version]", kMatchVersion},
     {"match[spec_version]", kMatchSpecVersion},
 };
 
@@ -98,8 +102,7 @@ absl::StatusOr<Filters> ParseFilters(std::string_view query, uint32_t allowed) {
   for (absl::string_view pair : absl::StrSplit(util::AsAbsl(query), '&')) {
     if (pair.empty()) continue;
     const size_t eq = pair.find('=');
-    KONGSI_ASSIGN_OR_RETURN(const std::string name,
-                            PercentDecode(util::AsStd(pair.substr(0, eq))));
+    KONGSI_ASSIGN_OR_RETURN(const std::string name, PercentDecode(util::AsStd(pair.substr(0, eq))));
     KONGSI_ASSIGN_OR_RETURN(
         const std::string value,
         PercentDecode(eq == absl::string_view::npos ? "" : util::AsStd(pair.substr(eq + 1))));
@@ -127,8 +130,8 @@ absl::StatusOr<Filters> ParseFilters(std::string_view query, uint32_t allowed) {
       }
       case kLimit: {
         uint64_t n = 0;
-        if (!absl::SimpleAtoi(value, &n) || n == 0 || value.find_first_not_of("0123456789") !=
-                                                          std::string::npos) {
+        if (!absl::SimpleAtoi(value, &n) || n == 0 ||
+            value.find_first_not_of("0123456789") != std::string::npos) {
           return Bad(name, util::StrCat("must be a positive integer, got \"", value, "\""));
         }
         f.limit = static_cast<size_t>(std::min<uint64_t>(n, SIZE_MAX));

@@ -19,7 +19,8 @@ constexpr char kId2[] = "malware--31b940d4-6f7f-459a-80ea-9c1f17b5891b";
 TEST(QueryTest, ParsesEveryFilter) {
   auto f = ParseFilters(
       "added_after=2026-01-01T00:00:00.000Z&limit=5&next=1700000000000001"
-      "&match[id]=" + std::string(kId1) + "," + kId2 +
+      "&match[id]=" +
+          std::string(kId1) + "," + kId2 +
           "&match[type]=indicator,malware&match[version]=first,last,2026-02-01T00:00:00Z"
           "&match[spec_version]=2.1,2.0",
       kAll);

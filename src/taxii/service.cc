@@ -34,14 +34,14 @@ Response MethodNotAllowed(std::string_view allow) {
 
 Response Unauthorized(std::string_view why) {
   spdlog::debug("authentication failed: {}", std::string(why));
-  Response r = ErrorResponse(401, {}, "valid credentials are required (Bearer token, or Basic "
-                                      "with the token's name and the token)");
+  Response r = ErrorResponse(401, {},
+                             "valid credentials are required (Bearer token, or Basic "
+                             "with the token's name and the token)");
   r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"kongsi\", Basic realm=\"kongsi\"");
   return r;
 }
 
-bool InRoot(const ApiRootConfig& root, std::string_view collection_id,
-            std::string_view alias) {
+bool InRoot(const ApiRootConfig& root, std::string_view collection_id, std::string_view alias) {
   return std::any_of(root.collections.begin(), root.collections.end(), [&](const std::string& c) {
     return c == "*" || c == collection_id || (!alias.empty() && c == alias);
   });
@@ -88,8 +88,16 @@ Response Service::Handle(const Request& request) {
     }
   }
   enum class Route {
-    kUnknown, kDiscovery, kApiRoot, kStatus, kCollections, kCollection, kManifest, kObjects,
-    kObject, kVersions
+    kUnknown,
+    kDiscovery,
+    kApiRoot,
+    kStatus,
+    kCollections,
+    kCollection,
+    kManifest,
+    kObjects,
+    kObject,
+    kVersions
   };
   Route route = Route::kUnknown;
   if (bad_path) {
@@ -111,20 +119,36 @@ Response Service::Handle(const Request& request) {
   const bool get = request.method == "GET" || request.method == "HEAD";
   std::string route_name;
   switch (route) {
-    case Route::kUnknown: route_name = "taxii.unknown"; break;
-    case Route::kDiscovery: route_name = "taxii.discovery"; break;
-    case Route::kApiRoot: route_name = "taxii.api_root"; break;
-    case Route::kStatus: route_name = "taxii.status"; break;
-    case Route::kCollections: route_name = "taxii.collections"; break;
-    case Route::kCollection: route_name = "taxii.collection"; break;
-    case Route::kManifest: route_name = "taxii.manifest"; break;
+    case Route::kUnknown:
+      route_name = "taxii.unknown";
+      break;
+    case Route::kDiscovery:
+      route_name = "taxii.discovery";
+      break;
+    case Route::kApiRoot:
+      route_name = "taxii.api_root";
+      break;
+    case Route::kStatus:
+      route_name = "taxii.status";
+      break;
+    case Route::kCollections:
+      route_name = "taxii.collections";
+      break;
+    case Route::kCollection:
+      route_name = "taxii.collection";
+      break;
+    case Route::kManifest:
+      route_name = "taxii.manifest";
+      break;
     case Route::kObjects:
       route_name = request.method == "POST" ? "taxii.objects.add" : "taxii.objects.get";
       break;
     case Route::kObject:
       route_name = request.method == "DELETE" ? "taxii.object.delete" : "taxii.object.get";
       break;
-    case Route::kVersions: route_name = "taxii.versions"; break;
+    case Route::kVersions:
+      route_name = "taxii.versions";
+      break;
   }
 
   auto finish = [&](Response r, std::string_view principal) {
@@ -142,8 +166,7 @@ Response Service::Handle(const Request& request) {
   }
   const std::string& who = principal->name;
   if (route == Route::kUnknown) {
-    return finish(ErrorResponse(404, {}, util::StrCat("no TAXII resource at ", request.path)),
-                  who);
+    return finish(ErrorResponse(404, {}, util::StrCat("no TAXII resource at ", request.path)), who);
   }
   const char* allow = route == Route::kObjects  ? "GET, HEAD, POST"
                       : route == Route::kObject ? "GET, HEAD, DELETE"
@@ -161,12 +184,24 @@ Response Service::Handle(const Request& request) {
   const Call call{request, *principal, root != nullptr ? *root : kNoRoot};
   Response response;
   switch (route) {
-    case Route::kDiscovery: response = Discovery(call); break;
-    case Route::kApiRoot: response = ApiRoot(call); break;
-    case Route::kStatus: response = Status(call, segments[2]); break;
-    case Route::kCollections: response = Collections(call); break;
-    case Route::kCollection: response = CollectionInfo(call, segments[2]); break;
-    case Route::kManifest: response = GetObjects(call, segments[2], {}, true); break;
+    case Route::kDiscovery:
+      response = Discovery(call);
+      break;
+    case Route::kApiRoot:
+      response = ApiRoot(call);
+      break;
+    case Route::kStatus:
+      response = Status(call, segments[2]);
+      break;
+    case Route::kCollections:
+      response = Collections(call);
+      break;
+    case Route::kCollection:
+      response = CollectionInfo(call, segments[2]);
+      break;
+    case Route::kManifest:
+      response = GetObjects(call, segments[2], {}, true);
+      break;
     case Route::kObjects:
       response = request.method == "POST" ? AddObjects(call, segments[2])
                                           : GetObjects(call, segments[2], {}, false);
@@ -175,8 +210,11 @@ Response Service::Handle(const Request& request) {
       response = request.method == "DELETE" ? DeleteObject(call, segments[2], segments[4])
                                             : GetObjects(call, segments[2], segments[4], false);
       break;
-    case Route::kVersions: response = Versions(call, segments[2], segments[4]); break;
-    case Route::kUnknown: break;
+    case Route::kVersions:
+      response = Versions(call, segments[2], segments[4]);
+      break;
+    case Route::kUnknown:
+      break;
   }
   return finish(std::move(response), who);
 }
@@ -184,7 +222,8 @@ Response Service::Handle(const Request& request) {
 Response Service::Discovery(const Call& call) {
   const std::string base = BaseUrl(call.request);
   nlohmann::json roots = nlohmann::json::array();
-  for (const ApiRootConfig& r : config_.api_roots) roots.push_back(util::StrCat(base, "/", r.name, "/"));
+  for (const ApiRootConfig& r : config_.api_roots)
+    roots.push_back(util::StrCat(base, "/", r.name, "/"));
   nlohmann::json body = {{"title", config_.title}};
   if (!config_.description.empty()) body["description"] = config_.description;
   if (!config_.contact.empty()) body["contact"] = config_.contact;

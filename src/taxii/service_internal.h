@@ -3,10 +3,9 @@
 // this.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "policy/principal.h"
 #include "taxii/message.h"

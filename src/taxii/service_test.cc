@@ -4,7 +4,6 @@
 #include "taxii/service.h"
 
 #include <filesystem>
-
 #include <nlohmann/json.hpp>
 
 #include "gmock/gmock.h"
@@ -59,12 +58,13 @@ class ServiceTest : public ::testing::Test {
   void SetUp() override {
     ServiceConfig config;
     config.api_roots.push_back({.name = "api1", .title = "one"});
-    config.api_roots.push_back({.name = "api2", .collections = {kInternal}, .max_content_length = 2048});
+    config.api_roots.push_back(
+        {.name = "api2", .collections = {kInternal}, .max_content_length = 2048});
     config.max_page_size = 3;
     disclosure_ = std::make_unique<policy::Disclosure>(*store_, util::SystemClock::Get());
     auth_ = std::make_unique<policy::TokenAuthenticator>(*store_);
-    service_ = std::make_unique<Service>(config, *store_, *disclosure_, *auth_,
-                                         util::SystemClock::Get());
+    service_ =
+        std::make_unique<Service>(config, *store_, *disclosure_, *auth_, util::SystemClock::Get());
   }
 
   Response Call(std::string_view method, std::string_view path, const std::string& token,
@@ -159,16 +159,19 @@ TEST_F(ServiceTest, MethodAcceptAndContentTypeChecks) {
   EXPECT_EQ(Call("GET", objects, *admin_, "", "", "application/json").status, 406);
   EXPECT_EQ(Call("GET", "/api1/nothing/here/", *admin_).status, 404);
   auth_header_ = "Bearer " + *admin_;
-  Request post{.method = "POST", .path = objects, .body = "{\"objects\":[]}",
-               .content_type = "application/json", .authorization = auth_header_};
+  Request post{.method = "POST",
+               .path = objects,
+               .body = "{\"objects\":[]}",
+               .content_type = "application/json",
+               .authorization = auth_header_};
   EXPECT_EQ(service_->Handle(post).status, 415);
 }
 
 TEST_F(ServiceTest, RightsDecideReadAndWrite) {
   const std::string objects = std::string("/api1/collections/") + kShared + "/objects/";
-  const std::string body = "{\"objects\":[" +
-                           Indicator("indicator--" + util::NewUuidV4(), "2026-01-01T00:00:00.000Z") +
-                           "]}";
+  const std::string body =
+      "{\"objects\":[" + Indicator("indicator--" + util::NewUuidV4(), "2026-01-01T00:00:00.000Z") +
+      "]}";
   EXPECT_EQ(Call("POST", objects, *reader_, "", body).status, 403);
   EXPECT_EQ(Call("POST", objects, *writer_, "", body).status, 202);
   EXPECT_EQ(Call("GET", objects, *writer_).status, 403);
@@ -176,9 +179,8 @@ TEST_F(ServiceTest, RightsDecideReadAndWrite) {
 }
 
 TEST_F(ServiceTest, StatusIsVisibleOnlyToItsCreator) {
-  const std::string status = Post(kShared, {Indicator("indicator--" + util::NewUuidV4(),
-                                                      "2026-01-01T00:00:00.000Z")},
-                                  *admin_);
+  const std::string status = Post(
+      kShared, {Indicator("indicator--" + util::NewUuidV4(), "2026-01-01T00:00:00.000Z")}, *admin_);
   const std::string id = nlohmann::json::parse(status)["id"];
   Response mine = Call("GET", "/api1/status/" + id + "/", *admin_);
   EXPECT_EQ(mine.status, 200);
@@ -187,7 +189,9 @@ TEST_F(ServiceTest, StatusIsVisibleOnlyToItsCreator) {
 }
 
 TEST_F(ServiceTest, PagesWalkEverythingOnceWithHeadersAndNext) {
-  ASSERT_TRUE(store_->CreateCollection({.id = "3f0f0b5e-5d4e-4b8a-9c39-7d2f5a8f9e10", .title = "paging"}).ok());
+  ASSERT_TRUE(
+      store_->CreateCollection({.id = "3f0f0b5e-5d4e-4b8a-9c39-7d2f5a8f9e10", .title = "paging"})
+          .ok());
   const std::string c = "3f0f0b5e-5d4e-4b8a-9c39-7d2f5a8f9e10";
   std::set<std::string> posted;
   for (int i = 0; i < 8; ++i) {
@@ -249,8 +253,8 @@ TEST_F(ServiceTest, BadFilterIsA400NamingIt) {
 
 TEST_F(ServiceTest, BodyOverTheApiRootLimitIs413) {
   const std::string big = "{\"objects\":[" + std::string(4000, ' ') + "]}";
-  Response r = Call("POST", std::string("/api2/collections/") + kInternal + "/objects/", *admin_,
-                    "", big);
+  Response r =
+      Call("POST", std::string("/api2/collections/") + kInternal + "/objects/", *admin_, "", big);
   EXPECT_EQ(r.status, 413);
 }
 

@@ -45,12 +45,13 @@ TEST(AuditDbTest, EncodingRoundTripsKeysAndTextualIds) {
 }
 
 TEST(AuditDbTest, APageOfDisclosuresIsOneSmallRow) {
-  const auto dir = std::filesystem::temp_directory_path() / ("kongsi-audit-db-" + util::NewUuidV4());
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("kongsi-audit-db-" + util::NewUuidV4());
   std::filesystem::create_directories(dir);
   {
     AuditDb db((dir / "a.db").string());
-    AuditEvent page{.time = 5, .principal = "soc-bank-a", .organisation = "bank-a",
-                    .channel = "taxii.objects"};
+    AuditEvent page{
+        .time = 5, .principal = "soc-bank-a", .organisation = "bank-a", .channel = "taxii.objects"};
     for (int i = 0; i < 100; ++i) page.objects.push_back({.key = 1700000000000000 + 3 * i});
     AuditEvent other = page;
     other.principal = "partner-sg";

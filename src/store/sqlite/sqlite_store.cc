@@ -3,12 +3,12 @@
 // (DESIGN.md section 9).
 #include "store/sqlite/sqlite_store.h"
 
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
-
-#include <sqlite3.h>
 
 #include "absl/strings/str_cat.h"
 #include "store/sqlite/audit_db.h"
@@ -118,8 +118,8 @@ absl::StatusOr<std::unique_ptr<Store>> SqliteStore::Open(const std::string& path
     writer->Prepare();
     auto readers = std::make_unique<detail::ReaderPool>(path);
     auto audit = std::make_unique<detail::AuditDb>(detail::AuditPathFor(path));
-    return std::unique_ptr<Store>(new SqliteStore(clock, std::move(writer), std::move(readers),
-                                                  std::move(audit), version));
+    return std::unique_ptr<Store>(
+        new SqliteStore(clock, std::move(writer), std::move(readers), std::move(audit), version));
   });
 }
 
@@ -549,8 +549,8 @@ absl::Status SqliteStore::DoCreateToken(const TokenRecord& t) {
   std::lock_guard lock(write_mu_);
   return Guard("create token", [&]() -> absl::Status {
     SQLite::Transaction txn(writer_->db(), SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement taken(writer_->db(),
-                            "SELECT 1 FROM tokens WHERE key_id = ? OR (name = ? AND revoked IS NULL)");
+    SQLite::Statement taken(
+        writer_->db(), "SELECT 1 FROM tokens WHERE key_id = ? OR (name = ? AND revoked IS NULL)");
     taken.bind(1, t.key_id);
     taken.bind(2, t.name);
     if (taken.executeStep()) {
