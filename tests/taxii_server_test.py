@@ -1001,6 +1001,19 @@ alias = "cfg"
             a = self.metric_total(after, "kongsi_http_requests_total", code=code)
             self.assertGreaterEqual(a - b, n, "code %s: %s -> %s\n%s" % (code, b, a, after))
 
+    def test_repeated_page_comes_from_the_page_cache(self):
+        before = http_request(self.server.port, "GET", "/metrics").text()
+        self.assertIn("# TYPE kongsi_page_cache_hits_total counter", before)
+        pages = [self.admin.get(self.objects_path(), {"limit": "3"}) for _ in range(3)]
+        for page in pages:
+            self.assert_taxii(page)
+        # The same bytes each time, and at least two of the three from memory.
+        self.assertEqual(len({p.body for p in pages}), 1)
+        after = http_request(self.server.port, "GET", "/metrics").text()
+        hits = (self.metric_total(after, "kongsi_page_cache_hits_total")
+                - self.metric_total(before, "kongsi_page_cache_hits_total"))
+        self.assertGreaterEqual(hits, 2, after)
+
     def read_log_lines(self, want_targets, timeout=15):
         """The access log's lines for the given targets, waiting (bounded) for the log to be
         flushed (it is written at least every second)."""

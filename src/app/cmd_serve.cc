@@ -16,6 +16,7 @@
 #include "http/server.h"
 #include "policy/disclosure.h"
 #include "policy/tokens.h"
+#include "store/scan_cache.h"
 #include "taxii/error.h"
 #include "taxii/service.h"
 #include "util/status.h"
@@ -157,6 +158,14 @@ int RunServe(const GlobalOptions& global, const ServeOptions& options) {
   metrics.AddCounter("kongsi_taxii_objects_added_total",
                      "Object versions newly stored through TAXII add-objects",
                      &service.objects_added());
+  if (const store::ScanCache* cache = node->store->page_cache()) {
+    metrics.AddCounter("kongsi_page_cache_hits_total", "Collection pages answered from memory",
+                       &cache->hits_counter());
+    metrics.AddCounter("kongsi_page_cache_misses_total", "Collection pages read from the store",
+                       &cache->misses_counter());
+    metrics.AddGauge("kongsi_page_cache_bytes", "Bytes of collection pages kept in memory",
+                     [cache] { return static_cast<double>(cache->bytes()); });
+  }
 
   auto server = http::Server::Start(
       config->server,

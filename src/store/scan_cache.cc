@@ -89,14 +89,5 @@ size_t ScanCache::bytes() const {
   return bytes_;
 }
 
-uint64_t ScanCache::hits() const {
-  std::lock_guard lock(mu_);
-  return hits_;
-}
-
-uint64_t ScanCache::misses() const {
-  std::lock_guard lock(mu_);
-  return misses_;
-}
 
 }  // namespace kongsi::store

@@ -17,6 +17,7 @@
 // Thread-safe. Entries are shared, read-only, and outlive eviction while in use.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <list>
 #include <memory>
@@ -49,8 +50,11 @@ class ScanCache {
   bool Admit();
 
   size_t bytes() const;
-  uint64_t hits() const;
-  uint64_t misses() const;
+  uint64_t hits() const { return hits_.load(std::memory_order_relaxed); }
+  uint64_t misses() const { return misses_.load(std::memory_order_relaxed); }
+  // For /metrics.
+  const std::atomic<uint64_t>& hits_counter() const { return hits_; }
+  const std::atomic<uint64_t>& misses_counter() const { return misses_; }
 
  private:
   struct Entry {
@@ -66,7 +70,7 @@ class ScanCache {
   std::list<Entry> lru_;  // front: most recently used; guarded by mu_
   absl::flat_hash_map<std::string, std::list<Entry>::iterator> index_;  // guarded by mu_
   size_t bytes_ = 0;                                                    // guarded by mu_
-  uint64_t hits_ = 0, misses_ = 0;                                      // guarded by mu_
+  std::atomic<uint64_t> hits_{0}, misses_{0};
   uint64_t full_misses_ = 0;                                            // guarded by mu_
 };
 

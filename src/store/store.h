@@ -285,6 +285,9 @@ class Store {
   absl::Status PutStatus(const StatusRecord& status);  // AlreadyExists for a known id
   absl::StatusOr<std::optional<StatusRecord>> GetStatus(std::string_view id);
 
+  // The page cache, null when none is configured (for /metrics).
+  const ScanCache* page_cache() const { return cache_.get(); }
+
   // Schema version the store is at (for `kongsi stats` and tests).
   virtual int SchemaVersion() const = 0;
 
