@@ -224,7 +224,8 @@ TEST_F(ServerTest, MalformedRequestGets400AndClose) {
         "GET /x HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n",
         "POST /x HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n",
         "POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n",
-        "POST /x HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\nabc"}) {
+        "POST /x HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\nabc",
+        "GET /x HTTP/1.1\r\nAccept: */*\r\n\r\n"}) {  // HTTP/1.1 without Host
     auto client = Connect();
     ASSERT_NE(client, nullptr);
     ASSERT_TRUE(client->Send(garbage));

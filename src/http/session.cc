@@ -257,9 +257,13 @@ net::awaitable<void> RunSession(const SessionEnv& env, std::shared_ptr<Connectio
     // Answer it.
     const BeastRequest& message = parser->get();
     ++served;
-    Response response = env.responder.Answer(message, view);
+    // RFC 9112 3.2: an HTTP/1.1 request without Host gets 400 (and the connection closes).
+    const bool missing_host =
+        message.version() >= 11 && message.find(bhttp::field::host) == message.end();
+    Response response =
+        missing_host ? env.responder.Error(400) : env.responder.Answer(message, view);
     bool keep_alive =
-        message.keep_alive() && !env.registry.shutting_down() &&
+        !missing_host && message.keep_alive() && !env.registry.shutting_down() &&
         (options.max_requests_per_connection == 0 || served < options.max_requests_per_connection);
     ec = co_await WriteResponse(stream, env, response, message.version(), keep_alive,
                                 message.method() == bhttp::verb::head, options.request_timeout, out,
