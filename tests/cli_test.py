@@ -845,6 +845,26 @@ class ExportTest(KongsiTestCase):
         self.export_ids("--type", "grouping")
         self.assertEqual(len(self.audit_rows()), before)
 
+    def verified_events(self):
+        p = self.kongsi("audit", "verify")
+        self.assertEqual(p.returncode, 0, self.describe(("audit", "verify"), p))
+        m = re.match(rb"audit log intact: (\d+) events", p.stdout)
+        self.assertIsNotNone(m, p.stdout)
+        return int(m.group(1))
+
+    def test_audit_verify_detects_tampering(self):
+        before = self.verified_events()
+        self.export_ids()
+        self.export_ids("--type", "malware")
+        self.assertEqual(self.verified_events(), before + 2)  # one event per export batch
+        # Someone with access to the file edits who received what.
+        audit_db = os.path.join(self.data_dir, "store-audit.db")
+        with sqlite3.connect(audit_db) as db:
+            db.execute("UPDATE disclosures SET principal = 'nobody' WHERE seq = 1")
+        p = self.kongsi("audit", "verify")
+        self.assertEqual(p.returncode, 1, self.describe(("audit", "verify"), p))
+        self.assertIn(b"TAMPERED: event 1", p.stdout)
+
     def test_every_exported_version_is_audited(self):
         for v in ["indicator-v1.json", "indicator-v2.json", "indicator-v3.json"]:
             self.ingest(fixture("versions", v))

@@ -1,5 +1,6 @@
 // `kongsi audit [--object ID] [--format text|jsonl|csv]`: who received which object version,
 // when, and through which path (export, TAXII objects, manifest, ...), from the audit log.
+// `kongsi audit verify`: checks the audit log's hash chain; exit 1 when it was tampered with.
 #include <cstdio>
 
 #include "app/commands.h"
@@ -68,6 +69,29 @@ int RunAudit(const GlobalOptions& global, const AuditOptions& options) {
   return kExitOk;
 }
 
+int RunVerify(const GlobalOptions& global) {
+  auto node = OpenNode(global);
+  if (!node.ok()) {
+    PrintError(node.status());
+    return kExitUnusable;
+  }
+  auto v = node->store->VerifyAudit();
+  if (!v.ok()) {
+    PrintError(v.status());
+    return kExitUnusable;
+  }
+  if (!v->intact) {
+    std::printf("audit log TAMPERED: event %lld: %s (%lld events before it are intact)\n",
+                static_cast<long long>(v->first_bad_event), v->problem.c_str(),
+                static_cast<long long>(v->first_bad_event - 1));
+    return kExitFindings;
+  }
+  std::printf("audit log intact: %lld events, %lld disclosures; last hash %s\n",
+              static_cast<long long>(v->events), static_cast<long long>(v->disclosures),
+              v->last_hash.empty() ? "-" : v->last_hash.c_str());
+  return kExitOk;
+}
+
 }  // namespace
 
 void AddAuditCommand(CLI::App& app, GlobalOptions& options, int& exit_code) {
@@ -75,7 +99,12 @@ void AddAuditCommand(CLI::App& app, GlobalOptions& options, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("audit", "show the disclosure audit log");
   cmd->add_option("--object", opts->object_id, "only disclosures of this object id");
   cmd->add_option("--format", opts->format, "text (default), jsonl or csv");
-  cmd->callback([&options, &exit_code, opts] { exit_code = RunAudit(options, *opts); });
+  CLI::App* verify = cmd->add_subcommand(
+      "verify", "check the audit log's hash chain; exit 1 if it was tampered with");
+  verify->callback([&options, &exit_code] { exit_code = RunVerify(options); });
+  cmd->callback([&options, &exit_code, opts, verify] {
+    if (!verify->parsed()) exit_code = RunAudit(options, *opts);
+  });
 }
 
 }  // namespace kongsi::app

@@ -89,5 +89,4 @@ size_t ScanCache::bytes() const {
   return bytes_;
 }
 
-
 }  // namespace kongsi::store

@@ -71,7 +71,7 @@ class ScanCache {
   absl::flat_hash_map<std::string, std::list<Entry>::iterator> index_;  // guarded by mu_
   size_t bytes_ = 0;                                                    // guarded by mu_
   std::atomic<uint64_t> hits_{0}, misses_{0};
-  uint64_t full_misses_ = 0;                                            // guarded by mu_
+  uint64_t full_misses_ = 0;  // guarded by mu_
 };
 
 }  // namespace kongsi::store

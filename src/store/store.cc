@@ -224,6 +224,8 @@ absl::StatusOr<std::vector<AuditRecord>> Store::ReadAudit(std::string_view objec
   return DoReadAudit(object_id);
 }
 
+absl::StatusOr<AuditVerification> Store::VerifyAudit() { return DoVerifyAudit(); }
+
 absl::StatusOr<std::optional<std::string>> Store::GetMeta(std::string_view key) {
   if (key.empty()) return absl::InvalidArgumentError("empty metadata key");
   return DoGetMeta(key);

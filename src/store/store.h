@@ -179,6 +179,16 @@ struct StatusRecord {
   std::string body;
 };
 
+// The result of checking the audit log's hash chain.
+struct AuditVerification {
+  int64_t events = 0;       // rows (disclosure events) checked
+  int64_t disclosures = 0;  // object versions they list
+  bool intact = true;
+  int64_t first_bad_event = 0;  // when not intact: the position (1-based) of the first bad row
+  std::string problem;          // when not intact: what is wrong there
+  std::string last_hash;        // hex SHA-256 of the newest row (record it to detect truncation)
+};
+
 struct StoreConfig {
   std::string backend = "sqlite";      // "sqlite" (later "postgres")
   std::string path;                    // sqlite: database file
@@ -270,6 +280,9 @@ class Store {
   // key nor id.
   absl::Status AppendAudit(std::span<const AuditEvent> events);
   absl::StatusOr<std::vector<AuditRecord>> ReadAudit(std::string_view object_id);  // "" = all
+  // Recomputes the audit log's hash chain (records of the first schema version, kept in the
+  // store file, have none and are not covered).
+  absl::StatusOr<AuditVerification> VerifyAudit();
 
   absl::StatusOr<std::optional<std::string>> GetMeta(std::string_view key);
   absl::Status SetMeta(std::string_view key, std::string_view value);
@@ -314,6 +327,7 @@ class Store {
   virtual absl::StatusOr<Stats> DoGetStats() = 0;
   virtual absl::Status DoAppendAudit(std::span<const AuditEvent> events) = 0;
   virtual absl::StatusOr<std::vector<AuditRecord>> DoReadAudit(std::string_view object_id) = 0;
+  virtual absl::StatusOr<AuditVerification> DoVerifyAudit() = 0;
   virtual absl::StatusOr<std::optional<std::string>> DoGetMeta(std::string_view key) = 0;
   virtual absl::Status DoSetMeta(std::string_view key, std::string_view value) = 0;
 

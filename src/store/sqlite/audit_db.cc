@@ -4,6 +4,8 @@
 // when any of its objects was redacted (for queries that look for redactions).
 #include "store/sqlite/audit_db.h"
 
+#include <openssl/sha.h>
+
 #include <filesystem>
 
 namespace kongsi::store::sqlite::detail {
@@ -20,7 +22,8 @@ CREATE TABLE disclosures (
   organisation TEXT    NOT NULL,
   channel      TEXT    NOT NULL,
   redacted     INTEGER NOT NULL,
-  objects      BLOB    NOT NULL
+  objects      BLOB    NOT NULL,
+  hash         BLOB    NOT NULL
 );
 )sql";
 
@@ -109,8 +112,8 @@ AuditDb::AuditDb(const std::string& path)
   }
   insert_ = std::make_unique<SQLite::Statement>(
       db_,
-      "INSERT INTO disclosures (time, principal, organisation, channel, redacted, objects)"
-      " VALUES (?, ?, ?, ?, ?, ?)");
+      "INSERT INTO disclosures (seq, time, principal, organisation, channel, redacted, objects,"
+      " hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   last_sync_ = std::chrono::steady_clock::now();
 }
 
@@ -120,6 +123,17 @@ void AuditDb::Append(std::span<const AuditEvent> events) {
   const bool sync = now - last_sync_ >= kSyncInterval;
   db_.exec(sync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
   SQLite::Transaction txn(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  // The chain continues from the newest row, read inside the write transaction (another
+  // process may have appended since).
+  int64_t seq = 0;
+  std::string previous_hash;
+  {
+    SQLite::Statement last(db_, "SELECT seq, hash FROM disclosures ORDER BY seq DESC LIMIT 1");
+    if (last.executeStep()) {
+      seq = last.getColumn(0).getInt64();
+      previous_hash = last.getColumn(1).getString();
+    }
+  }
   std::string blob;
   for (const AuditEvent& e : events) {
     if (e.objects.empty()) continue;
@@ -130,18 +144,91 @@ void AuditDb::Append(std::span<const AuditEvent> events) {
       EncodeAuditObject(o, previous, blob);
       any_redacted = any_redacted || o.redacted;
     }
+    ++seq;
+    previous_hash = AuditRowHash(previous_hash, seq, e.time, e.principal, e.organisation, e.channel,
+                                 any_redacted, blob);
     insert_->tryReset();
-    insert_->bind(1, e.time);
-    insert_->bindNoCopy(2, e.principal);
-    insert_->bindNoCopy(3, e.organisation);
-    insert_->bindNoCopy(4, e.channel);
-    insert_->bind(5, any_redacted ? 1 : 0);
-    insert_->bindNoCopy(6, blob.data(), static_cast<int>(blob.size()));
+    insert_->bind(1, seq);
+    insert_->bind(2, e.time);
+    insert_->bindNoCopy(3, e.principal);
+    insert_->bindNoCopy(4, e.organisation);
+    insert_->bindNoCopy(5, e.channel);
+    insert_->bind(6, any_redacted ? 1 : 0);
+    insert_->bindNoCopy(7, blob.data(), static_cast<int>(blob.size()));
+    insert_->bindNoCopy(8, previous_hash.data(), static_cast<int>(previous_hash.size()));
     insert_->exec();
     insert_->reset();
   }
   txn.commit();
   if (sync) last_sync_ = now;
+}
+
+std::string AuditRowHash(std::string_view previous_hash, int64_t seq, Timestamp time,
+                         std::string_view principal, std::string_view organisation,
+                         std::string_view channel, bool redacted, std::string_view objects) {
+  std::string input;
+  input.reserve(previous_hash.size() + principal.size() + organisation.size() + channel.size() +
+                objects.size() + 64);
+  for (std::string_view part : {previous_hash, principal, organisation, channel, objects}) {
+    PutVarint(part.size(), input);
+    input.append(part);
+  }
+  PutVarint(static_cast<uint64_t>(seq), input);
+  PutVarint(ZigZag(time), input);
+  input += redacted ? '\1' : '\0';
+  std::string digest(SHA256_DIGEST_LENGTH, '\0');
+  SHA256(reinterpret_cast<const unsigned char*>(input.data()), input.size(),
+         reinterpret_cast<unsigned char*>(digest.data()));
+  return digest;
+}
+
+AuditVerification AuditDb::Verify() {
+  std::lock_guard lock(mu_);
+  SQLite::Statement select(
+      db_,
+      "SELECT seq, time, principal, organisation, channel, redacted, objects, hash"
+      " FROM disclosures ORDER BY seq");
+  AuditVerification result;
+  std::string previous_hash;
+  while (select.executeStep()) {
+    ++result.events;
+    const int64_t seq = select.getColumn(0).getInt64();
+    const SQLite::Column objects = select.getColumn(6);
+    const std::string_view blob(static_cast<const char*>(objects.getBlob()),
+                                static_cast<size_t>(objects.getBytes()));
+    const std::string stored = select.getColumn(7).getString();
+    const std::string expected =
+        AuditRowHash(previous_hash, seq, select.getColumn(1).getInt64(),
+                     select.getColumn(2).getString(), select.getColumn(3).getString(),
+                     select.getColumn(4).getString(), select.getColumn(5).getInt() != 0, blob);
+    size_t pos = 0;
+    int64_t previous_key = 0;
+    AuditedObject o;
+    int64_t listed = 0;
+    bool blob_ok = true;
+    while (pos < blob.size()) {
+      if (!DecodeAuditObject(blob, pos, previous_key, o)) {
+        blob_ok = false;
+        break;
+      }
+      ++listed;
+    }
+    if (stored != expected || !blob_ok || seq != result.events) {
+      result.intact = false;
+      result.first_bad_event = result.events;
+      result.problem = seq != result.events ? "a row is missing or out of sequence before it"
+                                            : "its content or its place in the chain was changed";
+      return result;
+    }
+    result.disclosures += listed;
+    previous_hash = stored;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (unsigned char c : previous_hash) {
+    result.last_hash += kHex[c >> 4];
+    result.last_hash += kHex[c & 0xF];
+  }
+  return result;
 }
 
 void AuditDb::Scan(const std::function<void(const AuditRecord&, int64_t)>& fn) {

@@ -12,6 +12,12 @@
 // (synchronous=FULL for that commit, NORMAL otherwise), which bounds what a power failure
 // can lose to the last second's records instead of paying a disk sync for every response.
 //
+// Tamper evidence: each row carries a SHA-256 hash over the previous row's hash and its own
+// content (a hash chain); Verify() recomputes the chain and names the first row that does not
+// match, so editing, inserting or deleting a row in the middle is detected. Removing the
+// newest rows leaves a valid shorter chain: the count and last hash Verify reports are what
+// an operator records elsewhere to detect that.
+//
 // Thread-safe (one mutex); throws SQLite::Exception (the store's Guard turns it into a
 // status).
 #pragma once
@@ -43,12 +49,21 @@ class AuditDb {
   // by key, `object_id` is empty and `version` kNoVersion (the caller resolves keys).
   void Scan(const std::function<void(const AuditRecord&, int64_t key)>& fn);
 
+  // Recomputes the hash chain over every row.
+  AuditVerification Verify();
+
  private:
   std::mutex mu_;
   SQLite::Database db_;
   std::unique_ptr<SQLite::Statement> insert_;
   std::chrono::steady_clock::time_point last_sync_;
 };
+
+// The hash of a row: SHA-256 over the previous row's hash and the row's fields, each
+// length-prefixed. Exposed for tests.
+std::string AuditRowHash(std::string_view previous_hash, int64_t seq, Timestamp time,
+                         std::string_view principal, std::string_view organisation,
+                         std::string_view channel, bool redacted, std::string_view objects);
 
 // The blob encoding, exposed for tests.
 void EncodeAuditObject(const AuditedObject& object, int64_t& previous_key, std::string& out);

@@ -77,3 +77,86 @@ TEST(AuditDbTest, AuditFileSitsBesideTheStore) {
 
 }  // namespace
 }  // namespace kongsi::store::sqlite::detail
+
+namespace kongsi::store::sqlite::detail {
+namespace {
+
+class AuditChainTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("kongsi-audit-chain-" + util::NewUuidV4());
+    std::filesystem::create_directories(dir_);
+    db_ = std::make_unique<AuditDb>(path());
+    for (int i = 0; i < 5; ++i) {
+      AuditEvent e{.time = 100 + i, .principal = "p" + std::to_string(i), .channel = "taxii"};
+      e.objects.push_back({.key = 1000 + i});
+      db_->Append({&e, 1});
+    }
+  }
+  void TearDown() override {
+    db_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  std::string path() const { return (dir_ / "audit.db").string(); }
+  void Tamper(const std::string& sql) {
+    SQLite::Database raw(path(), SQLite::OPEN_READWRITE);
+    raw.exec(sql);
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<AuditDb> db_;
+};
+
+TEST_F(AuditChainTest, IntactChainVerifies) {
+  const AuditVerification v = db_->Verify();
+  EXPECT_TRUE(v.intact) << v.problem;
+  EXPECT_EQ(v.events, 5);
+  EXPECT_EQ(v.disclosures, 5);
+  EXPECT_EQ(v.last_hash.size(), 64u);
+  // Appending (also through a second handle, as another process would) extends the chain.
+  AuditDb other(path());
+  AuditEvent e{.time = 200, .principal = "q", .channel = "export", .objects = {{.key = 7}}};
+  other.Append({&e, 1});
+  const AuditVerification after = db_->Verify();
+  EXPECT_TRUE(after.intact) << after.problem;
+  EXPECT_EQ(after.events, 6);
+  EXPECT_NE(after.last_hash, v.last_hash);
+}
+
+TEST_F(AuditChainTest, ChangedRowIsFound) {
+  Tamper("UPDATE disclosures SET principal = 'someone-else' WHERE seq = 3");
+  const AuditVerification v = db_->Verify();
+  EXPECT_FALSE(v.intact);
+  EXPECT_EQ(v.first_bad_event, 3);
+}
+
+TEST_F(AuditChainTest, ChangedObjectListIsFound) {
+  Tamper("UPDATE disclosures SET objects = x'02' WHERE seq = 4");
+  EXPECT_EQ(db_->Verify().first_bad_event, 4);
+}
+
+TEST_F(AuditChainTest, DeletedRowIsFound) {
+  Tamper("DELETE FROM disclosures WHERE seq = 2");
+  const AuditVerification v = db_->Verify();
+  EXPECT_FALSE(v.intact);
+  EXPECT_EQ(v.first_bad_event, 2);
+}
+
+TEST_F(AuditChainTest, RehashingOneRowDoesNotHideTheChange) {
+  // Whoever edits row 2 and recomputes its hash still breaks row 3's link.
+  SQLite::Database raw(path(), SQLite::OPEN_READWRITE);
+  const std::string first =
+      raw.execAndGet("SELECT hash FROM disclosures WHERE seq = 1").getString();
+  SQLite::Statement blob(raw, "SELECT objects FROM disclosures WHERE seq = 2");
+  ASSERT_TRUE(blob.executeStep());
+  const std::string objects = blob.getColumn(0).getString();
+  const std::string forged = AuditRowHash(first, 2, 101, "mallory", "", "taxii", false, objects);
+  SQLite::Statement update(raw,
+                           "UPDATE disclosures SET principal = 'mallory', hash = ? WHERE seq = 2");
+  update.bind(1, forged.data(), static_cast<int>(forged.size()));
+  update.exec();
+  EXPECT_EQ(db_->Verify().first_bad_event, 3);
+}
+
+}  // namespace
+}  // namespace kongsi::store::sqlite::detail

@@ -439,6 +439,11 @@ absl::StatusOr<std::vector<AuditRecord>> SqliteStore::DoReadAudit(std::string_vi
   });
 }
 
+absl::StatusOr<AuditVerification> SqliteStore::DoVerifyAudit() {
+  return Guard("verify audit",
+               [&]() -> absl::StatusOr<AuditVerification> { return audit_->Verify(); });
+}
+
 absl::StatusOr<std::optional<std::string>> SqliteStore::DoGetMeta(std::string_view key) {
   return Guard("get meta", [&]() -> absl::StatusOr<std::optional<std::string>> {
     auto reader = readers_->Acquire();
