@@ -114,6 +114,8 @@ AuditDb::AuditDb(const std::string& path)
       db_,
       "INSERT INTO disclosures (seq, time, principal, organisation, channel, redacted, objects,"
       " hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  last_ = std::make_unique<SQLite::Statement>(
+      db_, "SELECT seq, hash FROM disclosures ORDER BY seq DESC LIMIT 1");
   last_sync_ = std::chrono::steady_clock::now();
 }
 
@@ -121,19 +123,21 @@ void AuditDb::Append(std::span<const AuditEvent> events) {
   std::lock_guard lock(mu_);
   const auto now = std::chrono::steady_clock::now();
   const bool sync = now - last_sync_ >= kSyncInterval;
-  db_.exec(sync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+  if (sync != full_sync_) {
+    db_.exec(sync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+    full_sync_ = sync;
+  }
   SQLite::Transaction txn(db_, SQLite::TransactionBehavior::IMMEDIATE);
   // The chain continues from the newest row, read inside the write transaction (another
   // process may have appended since).
   int64_t seq = 0;
   std::string previous_hash;
-  {
-    SQLite::Statement last(db_, "SELECT seq, hash FROM disclosures ORDER BY seq DESC LIMIT 1");
-    if (last.executeStep()) {
-      seq = last.getColumn(0).getInt64();
-      previous_hash = last.getColumn(1).getString();
-    }
+  last_->tryReset();
+  if (last_->executeStep()) {
+    seq = last_->getColumn(0).getInt64();
+    previous_hash = last_->getColumn(1).getString();
   }
+  last_->reset();
   std::string blob;
   for (const AuditEvent& e : events) {
     if (e.objects.empty()) continue;

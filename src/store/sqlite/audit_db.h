@@ -56,7 +56,9 @@ class AuditDb {
   std::mutex mu_;
   SQLite::Database db_;
   std::unique_ptr<SQLite::Statement> insert_;
+  std::unique_ptr<SQLite::Statement> last_;  // the newest row's seq and hash
   std::chrono::steady_clock::time_point last_sync_;
+  bool full_sync_ = true;  // the connection's current PRAGMA synchronous is FULL
 };
 
 // The hash of a row: SHA-256 over the previous row's hash and the row's fields, each
