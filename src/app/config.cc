@@ -31,6 +31,7 @@ struct TomlAssertion : std::runtime_error {
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
+#include "util/json_string.h"
 #include "util/status.h"
 #include "util/strings.h"
 #include "util/uuid.h"
@@ -265,17 +266,11 @@ absl::StatusOr<std::string> AsciiForToml(std::string_view text, std::string_view
                                    : "non-ASCII text in a '...' string: use a \"...\" string");
       }
       // One UTF-8 sequence to one escape.
-      const int length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 0;
-      if (length == 0 || byte > 0xF4 || i + length > text.size()) return bad("invalid UTF-8");
+      const size_t length = util::Utf8SequenceLength(text, i);
+      if (length == 0) return bad("invalid UTF-8");
       uint32_t code = byte & (0x7F >> length);
-      for (int k = 1; k < length; ++k) {
-        const auto next = static_cast<unsigned char>(text[i + k]);
-        if ((next & 0xC0) != 0x80) return bad("invalid UTF-8");
-        code = (code << 6) | (next & 0x3F);
-      }
-      const uint32_t min = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000;
-      if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
-        return bad("invalid UTF-8");
+      for (size_t k = 1; k < length; ++k) {
+        code = (code << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
       }
       if (code <= 0xFFFF) {
         absl::StrAppendFormat(&out, "\\u%04X", code);

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "spdlog/spdlog.h"
+#include "util/json_string.h"
 #include "util/strings.h"
 
 namespace kongsi::http {
@@ -22,78 +23,6 @@ namespace {
 // flusher, so a burst cannot grow the buffer without bound.
 constexpr size_t kFlushBytes = 64 * 1024;
 constexpr auto kFlushInterval = std::chrono::seconds(1);
-
-// Length of the valid UTF-8 sequence starting at s[i] (RFC 3629: no overlong forms, no
-// surrogates, nothing above U+10FFFF), or 0 when the bytes there are not one.
-size_t Utf8SequenceLength(std::string_view s, size_t i) {
-  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  auto in = [&](size_t k, unsigned char lo, unsigned char hi) {
-    return k < s.size() && byte(k) >= lo && byte(k) <= hi;
-  };
-  unsigned char c = byte(i);
-  if (c >= 0xC2 && c <= 0xDF) return in(i + 1, 0x80, 0xBF) ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    unsigned char lo = c == 0xE0 ? 0xA0 : 0x80;
-    unsigned char hi = c == 0xED ? 0x9F : 0xBF;
-    return in(i + 1, lo, hi) && in(i + 2, 0x80, 0xBF) ? 3 : 0;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    unsigned char lo = c == 0xF0 ? 0x90 : 0x80;
-    unsigned char hi = c == 0xF4 ? 0x8F : 0xBF;
-    return in(i + 1, lo, hi) && in(i + 2, 0x80, 0xBF) && in(i + 3, 0x80, 0xBF) ? 4 : 0;
-  }
-  return 0;
-}
-
-// Appends `s` as a JSON string literal. Client-supplied strings may be anything: control
-// characters are escaped, bytes that are not valid UTF-8 become U+FFFD (as nlohmann::json's
-// error_handler_t::replace does), so every line is valid JSON.
-void AppendJsonString(std::string_view s, std::string& out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x80) {
-      size_t n = Utf8SequenceLength(s, i);
-      if (n == 0) {
-        out += "\xEF\xBF\xBD";
-        ++i;
-      } else {
-        out.append(s.data() + i, n);
-        i += n;
-      }
-      continue;
-    }
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 0xF]);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-    ++i;
-  }
-  out.push_back('"');
-}
 
 // "2024-05-01T10:00:00.123456Z"; the part up to the seconds is formatted once per second per
 // thread.
@@ -150,19 +79,19 @@ void AccessLog::AppendLine(const AccessLogEntry& entry, std::string& out) {
   out += "{\"time\":\"";
   AppendTime(entry.time, out);
   out += "\",\"remote\":";
-  AppendJsonString(entry.remote, out);
+  util::AppendJsonString(entry.remote, out);
   out += ",\"method\":";
-  AppendJsonString(entry.method, out);
+  util::AppendJsonString(entry.method, out);
   out += ",\"target\":";
-  AppendJsonString(entry.target, out);
+  util::AppendJsonString(entry.target, out);
   absl::StrAppend(&out, ",\"status\":", entry.status, ",\"bytes\":", entry.bytes);
   absl::StrAppendFormat(&out, ",\"duration_ms\":%.3f", std::max(entry.duration_ms, 0.0));
   out += ",\"route\":";
-  AppendJsonString(entry.route.empty() ? std::string_view("other") : entry.route, out);
+  util::AppendJsonString(entry.route.empty() ? std::string_view("other") : entry.route, out);
   out += ",\"principal\":";
-  AppendJsonString(entry.principal.empty() ? std::string_view("-") : entry.principal, out);
+  util::AppendJsonString(entry.principal.empty() ? std::string_view("-") : entry.principal, out);
   out += ",\"user_agent\":";
-  AppendJsonString(entry.user_agent, out);
+  util::AppendJsonString(entry.user_agent, out);
   out += "}";
 }
 

@@ -15,6 +15,7 @@
 
 #include "absl/strings/str_join.h"
 #include "stix/validate.h"
+#include "util/json_string.h"
 #include "util/strings.h"
 #include "util/uuid.h"
 
@@ -26,48 +27,6 @@ using simdjson::dom::element_type;
 using simdjson::dom::object;
 
 // --- RFC 8785 ---------------------------------------------------------------------------
-
-// JSON.stringify's string escaping: only '"', '\\' and control characters are escaped, the
-// latter in their short form when JSON has one.
-void AppendJcsString(std::string_view s, std::string& out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (u < 0x20) {
-          out += "\\u00";
-          out.push_back(kHex[u >> 4]);
-          out.push_back(kHex[u & 0xF]);
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
-}
 
 // ECMAScript Number::toString (ECMA-262 section 7.1.12.1) of a finite double. std::to_chars
 // gives the shortest digit string that round-trips, which is the digit string ECMAScript
@@ -173,7 +132,7 @@ void AppendJcs(element e, std::string& out) {
       out.push_back('{');
       for (size_t i = 0; i < members.size(); ++i) {
         if (i > 0) out.push_back(',');
-        AppendJcsString(members[i].key, out);
+        util::AppendJsonString(members[i].key, out);
         out.push_back(':');
         AppendJcs(members[i].value, out);
       }
@@ -201,7 +160,7 @@ void AppendJcs(element e, std::string& out) {
       AppendEs6Number(double(e), out);
       return;
     case element_type::STRING:
-      AppendJcsString(std::string_view(e), out);
+      util::AppendJsonString(std::string_view(e), out);
       return;
     case element_type::BOOL:
       out += bool(e) ? "true" : "false";
@@ -305,16 +264,16 @@ std::vector<std::string> CandidateIds(object sco, std::string_view type,
       std::string name = "{";
       for (size_t i = 0; i < present.size(); ++i) {
         if (i > 0) name.push_back(',');
-        AppendJcsString(present[i].name, name);
+        util::AppendJsonString(present[i].name, name);
         name.push_back(':');
         if (present[i].name == "hashes") {
           name.push_back('{');
-          AppendJcsString(algorithm, name);
+          util::AppendJsonString(algorithm, name);
           name.push_back(':');
           AppendJcs(hash, name);
           name.push_back('}');
         } else if (python && !present[i].python_timestamp.empty()) {
-          AppendJcsString(present[i].python_timestamp, name);
+          util::AppendJsonString(present[i].python_timestamp, name);
         } else {
           AppendJcs(present[i].value, name);
         }

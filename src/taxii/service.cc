@@ -271,7 +271,8 @@ nlohmann::json CollectionJson(const store::Collection& c, const policy::Principa
 }  // namespace
 
 absl::StatusOr<store::Collection> Service::VisibleCollection(const Call& call,
-                                                             std::string_view collection_id) {
+                                                             std::string_view collection_id,
+                                                             Access access) {
   auto not_found = [&] {
     return absl::NotFoundError(util::StrCat("collection ", collection_id, " not found"));
   };
@@ -284,6 +285,13 @@ absl::StatusOr<store::Collection> Service::VisibleCollection(const Call& call,
   }
   if (!collection.ok()) return collection.status();
   if (!InRoot(call.root, collection->id, collection->alias)) return not_found();
+  if (access == Access::kRead && !call.principal.CanRead(collection->id)) {
+    return absl::PermissionDeniedError(
+        "this token may add objects to the collection but not read it");
+  }
+  if (access == Access::kWrite && !call.principal.CanWrite(collection->id)) {
+    return absl::PermissionDeniedError("this token may read the collection but not change it");
+  }
   return collection;
 }
 
@@ -302,7 +310,7 @@ Response Service::Collections(const Call& call) {
 }
 
 Response Service::CollectionInfo(const Call& call, std::string_view collection_id) {
-  auto collection = VisibleCollection(call, collection_id);
+  auto collection = VisibleCollection(call, collection_id, Access::kSee);
   if (!collection.ok()) return ErrorFromStatus(collection.status());
   return JsonResponse(CollectionJson(*collection, call.principal));
 }

@@ -52,7 +52,6 @@ class Service {
 
   // Objects newly stored through add-objects since start (for /metrics).
   const std::atomic<uint64_t>& objects_added() const { return objects_added_; }
-  const ServiceConfig& config() const { return config_; }
 
  private:
   struct Call;  // one request being handled (service.cc)
@@ -69,10 +68,15 @@ class Service {
   Response DeleteObject(const Call& call, std::string_view collection_id,
                         std::string_view object_id);
 
-  // NotFound unless the collection exists, belongs to the call's API root and the principal
-  // may read or write it.
+  // What a request does with a collection.
+  enum class Access { kSee, kRead, kWrite };
+
+  // The collection, if it exists, belongs to the call's API root and the principal may read
+  // or write it (NotFound otherwise, worded as for an unknown collection); PermissionDenied
+  // (403) when the principal sees it but lacks the right `access` needs.
   absl::StatusOr<store::Collection> VisibleCollection(const Call& call,
-                                                      std::string_view collection_id);
+                                                      std::string_view collection_id,
+                                                      Access access);
   std::string BaseUrl(const Request& request) const;
 
   const ServiceConfig config_;
