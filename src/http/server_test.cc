@@ -285,9 +285,7 @@ TEST_F(ServerTest, ConnectionThatSendsNothingIsClosedAfterRequestTimeout) {
   Start(o);
   auto client = Connect();
   ASSERT_NE(client, nullptr);
-  auto before = std::chrono::steady_clock::now();
-  EXPECT_TRUE(client->Closed());
-  EXPECT_LT(std::chrono::steady_clock::now() - before, 4s);
+  EXPECT_TRUE(client->Closed());  // within the client's 5 s read timeout
 }
 
 TEST_F(ServerTest, IdleKeepAliveConnectionIsClosedAfterIdleTimeout) {
@@ -299,9 +297,7 @@ TEST_F(ServerTest, IdleKeepAliveConnectionIsClosedAfterIdleTimeout) {
   auto r = client->Get("/echo");
   ASSERT_TRUE(r);
   EXPECT_TRUE(r->keep_alive());
-  auto before = std::chrono::steady_clock::now();
-  EXPECT_TRUE(client->Closed());
-  EXPECT_LT(std::chrono::steady_clock::now() - before, 4s);
+  EXPECT_TRUE(client->Closed());  // within the client's 5 s read timeout
 }
 
 TEST_F(ServerTest, MaxRequestsPerConnectionClosesAfterTheLast) {
@@ -606,15 +602,15 @@ TEST_F(ServerTest, GracefulShutdownCompletesTheInFlightRequest) {
 TEST_F(ServerTest, ShutdownAfterGraceClosesStuckConnections) {
   ServerOptions o = Options();
   o.shutdown_grace = 100ms;
-  o.request_timeout = 10s;
+  // Only the grace period can end this request: were Shutdown to wait for the request
+  // timeout instead, it would not return and the test would hit CTest's time limit.
+  o.request_timeout = std::chrono::hours(1);
   Start(o);
   auto partial = Connect();  // a request that never completes
   ASSERT_NE(partial, nullptr);
   ASSERT_TRUE(partial->Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nab"));
   std::this_thread::sleep_for(50ms);
-  auto before = std::chrono::steady_clock::now();
   server_->Shutdown();
-  EXPECT_LT(std::chrono::steady_clock::now() - before, 5s);
   EXPECT_TRUE(partial->Closed());
 }
 
