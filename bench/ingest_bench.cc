@@ -94,7 +94,8 @@ Run Ingest(kongsi::store::Store& store, const std::string& text) {
   kongsi::ingest::Ingester ingester(store, kongsi::ingest::IngestOptions{});
   Run run;
   const auto start = Clock::now();
-  kongsi::store::Provenance provenance{kongsi::store::Provenance::Kind::kFile, "bench"};
+  kongsi::store::Provenance provenance{
+      .kind = kongsi::store::Provenance::Kind::kFile, .source = "bench", .organisation = ""};
   absl::Status status = ingester.IngestDocument(text, provenance, run.report);
   if (status.ok()) status = ingester.Finish(run.report);
   run.seconds = Seconds(start);

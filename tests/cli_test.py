@@ -7,7 +7,9 @@ Fixtures: tests/data/ (small hand-written STIX files).
 Run: KONGSI_BIN=build/release/kongsi python3 tests/cli_test.py -v
 """
 
+import csv
 import gzip
+import io
 import json
 import os
 import re
@@ -416,6 +418,27 @@ class IngestTest(KongsiTestCase):
         p = self.kongsi("-q", "ingest", fixture("bundle-valid.json"))
         self.assertEqual(p.returncode, 0)
         self.assertEqual(p.stdout.decode().strip(), "", "-q prints only errors")
+
+    def test_origin_records_the_organisation_the_input_came_from(self):
+        p = self.kongsi("ingest", "--help")
+        self.assertIn("--origin", p.stdout.decode(), self.describe(("ingest", "--help"), p))
+        partner = [indicator(n) for n in range(1, 4)]
+        path = os.path.join(self.tmp, "partner.json")
+        write_json(path, bundle(partner))
+        self.ingest(path, extra=("--origin", "Partner Bank, Ltd"))
+        own = os.path.join(self.tmp, "own.json")
+        write_json(own, bundle([indicator(10)]))
+        self.ingest(own)
+        origins = dict(self.db().execute("SELECT id, origin_org FROM objects").fetchall())
+        for o in partner:
+            self.assertEqual(origins[o["id"]], "Partner Bank, Ltd")
+        self.assertEqual(origins[indicator(10)["id"]], "", "no --origin: the node's own")
+        self.assertEqual(origins[self.node], "")
+        # The same versions again from someone else keep the origin they were stored with.
+        r = self.ingest(path, extra=("--origin", "someone else"))
+        self.assertEqual(r["unchanged"], 3, r)
+        origins = dict(self.db().execute("SELECT id, origin_org FROM objects").fetchall())
+        self.assertEqual({origins[o["id"]] for o in partner}, {"Partner Bank, Ltd"})
 
     def test_valid_objects_of_a_bundle_with_one_invalid_object_are_stored(self):
         bad = "indicator--3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e08"
@@ -878,6 +901,95 @@ class ExportTest(KongsiTestCase):
         versions = {r[0] for r in self.db().execute(
             "SELECT version FROM objects WHERE id = ?", (vid,)).fetchall()}
         self.assertEqual({r[4] for r in rows}, versions)
+
+
+    def audit_jsonl(self, *args):
+        """The records `kongsi audit --format jsonl ARGS` prints, as dicts."""
+        out = self.ok("audit", "--format", "jsonl", *args)
+        return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+    def export_as(self, user, *args):
+        """Exports (jsonl) as local operator `user`; returns the exported ids."""
+        out = self.ok("export", "--format", "jsonl", *args, env=self.env(USER=user))
+        return [json.loads(line)["id"] for line in out.splitlines() if line.strip()]
+
+    def test_audit_filters_by_principal_and_time(self):
+        alice = self.export_as("alice")
+        time.sleep(0.05)
+        between = datetime.now(timezone.utc)
+        time.sleep(0.05)
+        bob = self.export_as("bob", "--type", "malware")
+        self.assertEqual(len(bob), 1)
+        stamp = between.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+        by_alice = self.audit_jsonl("--principal", "operator:alice")
+        self.assertEqual(sorted(r["object_id"] for r in by_alice), sorted(alice))
+        self.assertEqual({r["principal"] for r in by_alice}, {"operator:alice"})
+        by_bob = self.audit_jsonl("--principal", "operator:bob")
+        self.assertEqual([(r["principal"], r["object_id"]) for r in by_bob],
+                         [("operator:bob", bob[0])])
+        self.assertEqual(self.audit_jsonl("--principal", "operator:nobody"), [])
+
+        # setUp exported too (the node identity, as whoever runs the tests): before `between`.
+        everything = self.audit_jsonl()
+        self.assertEqual(len(everything), len(by_alice) + len(by_bob) + 1)
+        self.assertEqual(self.audit_jsonl("--since", stamp), by_bob)
+        self.assertEqual(self.audit_jsonl("--until", stamp),
+                         [r for r in everything if r["time"] < stamp])
+        self.assertEqual(self.audit_jsonl("--since", stamp, "--principal", "operator:alice"), [])
+        self.assertEqual(
+            self.audit_jsonl("--until", stamp, "--principal", "operator:alice", "--object",
+                             alice[0]),
+            [r for r in by_alice if r["object_id"] == alice[0]])
+        # Dates mean midnight UTC.
+        today = datetime.now(timezone.utc).date()
+        yesterday = (today - timedelta(days=1)).isoformat()
+        tomorrow = (today + timedelta(days=1)).isoformat()
+        self.assertEqual(self.audit_jsonl("--since", yesterday), everything)
+        self.assertEqual(self.audit_jsonl("--since", yesterday, "--until", tomorrow), everything)
+        self.assertEqual(self.audit_jsonl("--since", tomorrow), [])
+        self.assertEqual(self.audit_jsonl("--until", "2000-01-01"), [])
+
+    def test_audit_bad_time_is_a_usage_error(self):
+        for args, message in [
+                (("--since", "yesterday"), b"--since: \"yesterday\""),
+                (("--until", "2024-13-01"), b"--until: \"2024-13-01\""),
+                (("--since", "2024-05-01T25:00:00Z"), b"--since"),
+                (("--since", "2024-05-02", "--until", "2024-05-01"), b"is after --until")]:
+            with self.subTest(args=args):
+                p = self.kongsi("audit", *args)
+                self.assertEqual(p.returncode, 2, self.describe(("audit",) + args, p))
+                self.assertIn(message, p.stderr)
+                self.assertEqual(p.stdout, b"")
+
+    def test_audit_csv_has_a_header_and_quotes_fields(self):
+        # A principal name with a comma, a quote and a space must survive the round trip.
+        user = 'o"brien, pat'
+        exported = self.export_as(user)
+        self.export_as("alice", "--type", "malware")
+        raw = self.ok("audit", "--format", "csv", "--principal", "operator:" + user)
+        self.assertTrue(raw.endswith("\r\n"), "RFC 4180 line ends")
+        rows = list(csv.reader(io.StringIO(raw, newline="")))
+        self.assertEqual(rows[0], ["time", "principal", "organisation", "channel", "object_id",
+                                   "version", "redacted"])
+        records = [dict(zip(rows[0], row)) for row in rows[1:]]
+        self.assertEqual(sorted(r["object_id"] for r in records), sorted(exported))
+        want = self.audit_jsonl("--principal", "operator:" + user)
+        self.assertEqual(len(records), len(want))
+        for got, line in zip(records, want):
+            self.assertEqual(got["principal"], 'operator:o"brien, pat')
+            self.assertEqual(got["organisation"], self.node)
+            self.assertEqual(got["channel"], "export")
+            self.assertEqual(got["redacted"], "false")
+            for key in ("time", "principal", "organisation", "channel", "object_id", "version"):
+                self.assertEqual(got[key], line[key])
+        # Every record of the log, with its header, also parses whole.
+        everything = list(csv.DictReader(io.StringIO(self.ok("audit", "--format", "csv"),
+                                                     newline="")))
+        self.assertEqual(len(everything), len(self.audit_jsonl()))
+        self.assertEqual([r["principal"] for r in everything],
+                         [r["principal"] for r in self.audit_jsonl()])
+        self.assertIn("operator:alice", {r["principal"] for r in everything})
 
 
 # --------------------------------------------------------------------------------------------

@@ -40,7 +40,8 @@ def split_token(token):
 
 
 class AuthTest(ServerTestCase):
-    """One server (no config file); collections `alpha` and `secret`."""
+    """One server; collections `alpha` and `secret`; the reader's organisation (Bank A) has an
+    agreement for alpha up to AMBER, the full token belongs to the node's own organisation."""
 
     @classmethod
     def setUpClass(cls):
@@ -52,8 +53,11 @@ class AuthTest(ServerTestCase):
         cls.ingest_objects(d, cls.secret, [cls.secret_obj])
         cls.alpha_obj = stix_indicator("203.0.113.98")
         cls.ingest_objects(d, cls.alpha, [cls.alpha_obj])
-        cls.full_token = cls.new_token(d, "full", read=["*"], write=["*"], org="CERT-X")
+        cls.full_token = cls.new_token(d, "full", read=["*"], write=["*"])
         cls.reader_token = cls.new_token(d, "alpha-reader", read=["alpha"], org="Bank A")
+        with open(os.path.join(d, "kongsi.toml"), "w", encoding="utf-8") as f:
+            f.write('[[organisation]]\nname = "Bank A"\n\n[[agreement]]\nname = "bank-a"\n'
+                    'with = ["Bank A"]\ncollections = ["alpha"]\nmax_tlp = "amber"\n')
         cls.server = cls.start_server(d)
         cls.client = TaxiiClient(cls.server.port)
         cls.full = cls.client.as_token(cls.full_token)

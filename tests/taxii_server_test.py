@@ -127,7 +127,7 @@ class TaxiiServerTest(ServerTestCase):
         cls.dataset, cls.parts = build_dataset()
         cls.ingest_objects(d, cls.main, cls.dataset)
 
-        cls.admin_token = cls.new_token(d, "admin-e2e", read=["*"], write=["*"], org="CERT")
+        cls.admin_token = cls.new_token(d, "admin-e2e", read=["*"], write=["*"])
         # aliases and ids both name collections in --read / --write
         cls.reader_token = cls.new_token(d, "reader", read=["main", cls.rw], write=["wo"])
         cls.writer_token = cls.new_token(d, "writer", read=[cls.rw], write=["rw"])

@@ -36,6 +36,7 @@ int RunCli(int argc, char** argv) {
   AddTokenCommand(app, options, exit_code);
   AddServeCommand(app, options, exit_code);
   AddAuditCommand(app, options, exit_code);
+  AddPolicyCommand(app, options, exit_code);
   app.parse_complete_callback([&] {
     util::SetUpLogging(options.quiet     ? util::LogLevel::kQuiet
                        : options.verbose ? util::LogLevel::kVerbose

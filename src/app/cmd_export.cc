@@ -1,8 +1,11 @@
 // `kongsi export`: writes stored objects as a STIX bundle or JSON lines. Objects leave the
-// node through policy::Disclosure (DESIGN.md invariant 1) and every one is audited.
+// node through policy::Disclosure (DESIGN.md invariant 1) and every one is audited. With
+// --for PRINCIPAL the export holds exactly what that principal may receive (the sharing
+// policy of kongsi.toml, redaction included) and is audited as a disclosure to it.
 #include <cstdio>
 
 #include "app/commands.h"
+#include "app/node_policy.h"
 #include "app/progress.h"
 #include "policy/disclosure.h"
 #include "util/strings.h"
@@ -19,6 +22,8 @@ struct ExportOptions {
   std::string versions = "last";
   std::string format = "bundle";
   std::string output = "-";
+  std::string for_principal;
+  std::string config_path;
 };
 
 int RunExport(const GlobalOptions& global, const ExportOptions& options) {
@@ -52,6 +57,26 @@ int RunExport(const GlobalOptions& global, const ExportOptions& options) {
       return kExitUnusable;
     }
   }
+  policy::Principal recipient = policy::LocalOperator(node->identity_id);
+  std::shared_ptr<const policy::Policy> sharing_policy;
+  if (!options.for_principal.empty()) {
+    if (options.collection.empty()) {
+      PrintError("--for needs --collection: principals receive objects through collections");
+      return kExitUnusable;
+    }
+    auto config = LoadConfigAt(ConfigPath(node->data_dir, options.config_path));
+    auto compiled = config.ok()
+                        ? CompileNodePolicy(*node, *config)
+                        : absl::StatusOr<std::shared_ptr<const policy::Policy>>(config.status());
+    auto principal = compiled.ok() ? FindPrincipal(*node, *config, options.for_principal)
+                                   : absl::StatusOr<policy::Principal>(compiled.status());
+    if (!principal.ok()) {
+      PrintError(principal.status());
+      return kExitUnusable;
+    }
+    recipient = *std::move(principal);
+    sharing_policy = *std::move(compiled);
+  }
   std::FILE* out = stdout;
   if (options.output != "-") {
     out = std::fopen(options.output.c_str(), "wb");
@@ -67,8 +92,8 @@ int RunExport(const GlobalOptions& global, const ExportOptions& options) {
   }
   int64_t count = 0, bytes = 0;
   Progress progress(!global.quiet && StderrIsTerminal() && out != stdout, 0);
-  policy::Disclosure door(*node->store, util::SystemClock::Get());
-  absl::Status status = door.Disclose(policy::LocalOperator(node->identity_id), "export", query,
+  policy::Disclosure door(*node->store, util::SystemClock::Get(), sharing_policy);
+  absl::Status status = door.Disclose(recipient, "export", query,
                                       [&](std::string_view body, const store::StoredObject&) {
                                         if (bundle && count > 0) std::fputc(',', out);
                                         if (bundle) std::fputc('\n', out);
@@ -115,6 +140,12 @@ void AddExportCommand(CLI::App& app, GlobalOptions& options, int& exit_code) {
   cmd->add_option("--format", opts->format, "bundle (one STIX bundle) or jsonl (one per line)")
       ->check(CLI::IsMember({"bundle", "jsonl"}));
   cmd->add_option("-o,--output", opts->output, "output file (default: standard output)");
+  cmd->add_option("--for", opts->for_principal,
+                  "export only what this principal (token or [[principal]] name) may receive, "
+                  "redacted as it would be; needs --collection");
+  cmd->add_option("--config", opts->config_path,
+                  "configuration with the sharing policy (default: kongsi.toml in the data "
+                  "directory, if present)");
   cmd->callback([&options, &exit_code, opts] { exit_code = RunExport(options, *opts); });
 }
 

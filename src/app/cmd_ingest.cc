@@ -1,5 +1,7 @@
 // `kongsi ingest INPUT...`: stores STIX objects from files, folders, gzip and stdin. Objects are
 // accepted or rejected one by one; `--atomic` stores nothing unless everything is valid.
+// `--origin ORG` records the organisation the input came from (a partner's feed) with every
+// version stored, for origin binding in the sharing policy; without it they are the node's own.
 // Exit 0 when everything was stored (or already present), 1 when anything was rejected or
 // conflicted, 2 for usage or environment errors (no node, unknown collection, store failure).
 #include <sys/stat.h>
@@ -21,6 +23,7 @@ namespace {
 struct IngestCliOptions {
   std::vector<std::string> inputs;
   std::string collection;
+  std::string origin;  // organisation the input came from; empty: this node
   bool atomic = false;
   bool json = false;
 };
@@ -79,7 +82,9 @@ int RunIngest(const GlobalOptions& global, const IngestCliOptions& options) {
       if (!options.json) PrintError(text.status());
       continue;
     }
-    store::Provenance provenance{store::Provenance::Kind::kFile, source.DisplayName()};
+    const store::Provenance provenance{.kind = store::Provenance::Kind::kFile,
+                                       .source = source.DisplayName(),
+                                       .organisation = options.origin};
     absl::Status status = ingester.IngestDocument(*text, provenance, report);
     bytes_before_document += static_cast<int64_t>(text->size());
     progress.Update(report.objects, bytes_before_document);
@@ -155,6 +160,9 @@ void AddIngestCommand(CLI::App& app, GlobalOptions& options, int& exit_code) {
   cmd->add_option("inputs", opts->inputs, "files, folders (recursive), gzip, - for stdin")
       ->required();
   cmd->add_option("-c,--collection", opts->collection, "add the objects to this collection (id)");
+  cmd->add_option("--origin", opts->origin,
+                  "organisation the input came from (a partner's name or identity id), e.g. for "
+                  "a partner's feed; default: this node");
   cmd->add_flag("--atomic", opts->atomic, "store nothing unless every object is valid");
   cmd->add_flag("--json", opts->json, "print the summary as JSON");
   cmd->callback([&options, &exit_code, opts] { exit_code = RunIngest(options, *opts); });

@@ -83,7 +83,9 @@ int RunInit(const GlobalOptions& global, const InitOptions& init) {
   };
   ingest::Ingester ingester(**store, ingest::IngestOptions{});
   ingest::IngestReport report;
-  store::Provenance provenance{store::Provenance::Kind::kLocal, "init"};
+  // The node's own identity: no origin organisation.
+  store::Provenance provenance{
+      .kind = store::Provenance::Kind::kLocal, .source = "init", .organisation = ""};
   status = ingester.IngestDocument(identity.dump(), provenance, report);
   if (status.ok() && report.rejected > 0) {
     status = absl::InvalidArgumentError(

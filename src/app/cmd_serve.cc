@@ -1,21 +1,27 @@
 // `kongsi serve`: the node's TAXII 2.1 server. Wires the store, the disclosure door, token
 // authentication and the TAXII service into the HTTP server, then runs until SIGINT or
 // SIGTERM, when it shuts down gracefully (in-flight requests finish; every acknowledged write
-// is already durable).
+// is already durable). SIGHUP (sent by `kongsi policy reload`) reloads the sharing policy
+// from the configuration without touching connections; a policy with errors is refused and
+// the one in force stays.
 
 #include <pthread.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 
 #include "app/commands.h"
 #include "app/config.h"
+#include "app/node_policy.h"
 #include "http/metrics.h"
 #include "http/server.h"
 #include "policy/disclosure.h"
 #include "policy/tokens.h"
+#include "spdlog/spdlog.h"
 #include "store/scan_cache.h"
 #include "taxii/error.h"
 #include "taxii/service.h"
@@ -89,6 +95,39 @@ http::Response ToHttp(taxii::Response t) {
   return r;
 }
 
+// Counts of withheld objects per principal and reason, for /metrics.
+std::vector<http::Metrics::LabelledSample> DenialSamples(const policy::Disclosure& disclosure) {
+  std::vector<http::Metrics::LabelledSample> samples;
+  for (const auto& [principal, counts] : disclosure.Denials()) {
+    for (int reason = 1; reason < policy::kDenialCount; ++reason) {
+      if (counts[reason] == 0) continue;
+      samples.push_back({.labels = {{"principal", principal},
+                                    {"reason", std::string(policy::DenialName(
+                                                   static_cast<policy::Denial>(reason)))}},
+                         .value = counts[reason]});
+    }
+  }
+  return samples;
+}
+
+// Re-reads the configuration's policy and puts it in force if it compiles.
+void ReloadPolicy(Node& node, const std::string& config_path, policy::Disclosure& disclosure) {
+  absl::StatusOr<ServeConfig> config = LoadConfigAt(config_path);
+  absl::StatusOr<std::shared_ptr<const policy::Policy>> compiled =
+      config.ok() ? CompileNodePolicy(node, *config)
+                  : absl::StatusOr<std::shared_ptr<const policy::Policy>>(config.status());
+  if (!compiled.ok()) {
+    spdlog::error("policy reload refused, the policy in force stays: {}",
+                  std::string(compiled.status().message()));
+    std::fprintf(stderr, "kongsi: policy reload refused, the policy in force stays: %s\n",
+                 std::string(compiled.status().message()).c_str());
+    return;
+  }
+  disclosure.SetPolicy(*std::move(compiled));
+  std::fprintf(stderr, "kongsi: policy reloaded from %s\n",
+               config_path.empty() ? "(built-in)" : config_path.c_str());
+}
+
 int RunServe(const GlobalOptions& global, const ServeOptions& options) {
   // SIGINT and SIGTERM are blocked before any thread starts (threads inherit the mask) and
   // taken with sigwait() once the server runs: a signal that arrives at any moment, even
@@ -97,13 +136,11 @@ int RunServe(const GlobalOptions& global, const ServeOptions& options) {
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   const std::string data_dir = ResolveDataDir(global);
-  std::string config_path = options.config_path;
-  const std::string default_config = (std::filesystem::path(data_dir) / "kongsi.toml").string();
-  if (config_path.empty() && std::filesystem::exists(default_config)) config_path = default_config;
-  absl::StatusOr<ServeConfig> config =
-      config_path.empty() ? DefaultServeConfig() : LoadServeConfig(config_path);
+  const std::string config_path = ConfigPath(data_dir, options.config_path);
+  absl::StatusOr<ServeConfig> config = LoadConfigAt(config_path);
   if (!config.ok()) {
     PrintError(config.status());
     return kExitUnusable;
@@ -146,8 +183,13 @@ int RunServe(const GlobalOptions& global, const ServeOptions& options) {
     admin_token = issued->token;
   }
 
+  auto sharing_policy = CompileNodePolicy(*node, *config);
+  if (!sharing_policy.ok()) {
+    PrintError(sharing_policy.status());
+    return kExitUnusable;
+  }
   const util::Clock& clock = util::SystemClock::Get();
-  policy::Disclosure disclosure(*node->store, clock);
+  policy::Disclosure disclosure(*node->store, clock, *std::move(sharing_policy));
   policy::TokenAuthenticator authenticator(*node->store);
   taxii::Service service(config->taxii, *node->store, disclosure, authenticator, clock);
 
@@ -158,6 +200,9 @@ int RunServe(const GlobalOptions& global, const ServeOptions& options) {
   metrics.AddCounter("kongsi_taxii_objects_added_total",
                      "Object versions newly stored through TAXII add-objects",
                      &service.objects_added());
+  metrics.AddLabelledCounter("kongsi_policy_withheld_total",
+                             "Objects withheld from a principal by the sharing policy, by reason",
+                             [&disclosure] { return DenialSamples(disclosure); });
   if (const store::ScanCache* cache = node->store->page_cache()) {
     metrics.AddCounter("kongsi_page_cache_hits_total", "Collection pages answered from memory",
                        &cache->hits_counter());
@@ -188,8 +233,14 @@ int RunServe(const GlobalOptions& global, const ServeOptions& options) {
         admin_token.c_str(), root_url.c_str());
   }
   std::fflush(stdout);
+  const std::string pid_path = ServePidPath(data_dir);
+  std::ofstream(pid_path) << getpid() << "\n";
   int signal = 0;
-  sigwait(&stop_signals, &signal);
+  while (sigwait(&stop_signals, &signal) == 0 && signal == SIGHUP) {
+    ReloadPolicy(*node, config_path, disclosure);
+  }
+  std::error_code ignored;
+  std::filesystem::remove(pid_path, ignored);
   if (!global.quiet) {
     std::fprintf(stderr, "kongsi: %s received, finishing requests in progress\n",
                  signal == SIGINT ? "SIGINT" : "SIGTERM");

@@ -16,6 +16,7 @@ void AddStatsCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddTokenCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddServeCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddAuditCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
+void AddPolicyCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 
 // Exit codes shared by all commands.
 inline constexpr int kExitOk = 0;

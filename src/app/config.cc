@@ -25,12 +25,16 @@ struct TomlAssertion : std::runtime_error {
 #pragma GCC diagnostic pop
 #pragma pop_macro("NDEBUG")
 
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <sstream>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
+#include "stix/tlp.h"
 #include "util/json_string.h"
 #include "util/status.h"
 #include "util/strings.h"
@@ -100,6 +104,69 @@ class Reader {
     if (!d.ok()) return Error(node, util::StrCat(prefix, key), util::AsStd(d.status().message()));
     out = *d;
     return absl::OkStatus();
+  }
+
+  absl::Status Bool(const toml::table& t, std::string_view prefix, std::string_view key,
+                    bool& out) const {
+    const toml::node* node = t.get(key);
+    if (node == nullptr) return absl::OkStatus();
+    if (!node->is_boolean()) return Error(node, util::StrCat(prefix, key), "must be true or false");
+    out = node->as_boolean()->get();
+    return absl::OkStatus();
+  }
+
+  absl::Status Tlp(const toml::table& t, std::string_view prefix, std::string_view key,
+                   stix::Tlp& out) const {
+    std::string text;
+    KONGSI_RETURN_IF_ERROR(String(t, prefix, key, text));
+    if (text.empty()) return absl::OkStatus();
+    auto tlp = stix::ParseTlpName(text);
+    if (!tlp || *tlp == stix::Tlp::kNone) {
+      return Error(t.get(key), util::StrCat(prefix, key),
+                   util::StrCat("\"", text,
+                                "\" is not a TLP level (clear, green, amber, amber+strict, red)"));
+    }
+    out = *tlp;
+    return absl::OkStatus();
+  }
+
+  // A TOML date (midnight UTC), offset date-time, or RFC 3339 string.
+  absl::Status Instant(const toml::table& t, std::string_view prefix, std::string_view key,
+                       std::optional<util::Timestamp>& out) const {
+    const toml::node* node = t.get(key);
+    if (node == nullptr) return absl::OkStatus();
+    std::string text;
+    if (const auto* date = node->as_date()) {
+      text = absl::StrFormat("%04d-%02d-%02dT00:00:00Z", date->get().year, date->get().month,
+                             date->get().day);
+    } else if (const auto* dt = node->as_date_time()) {
+      const toml::date_time& v = dt->get();
+      if (!v.offset) {
+        return Error(node, util::StrCat(prefix, key),
+                     "a date-time needs a time zone (Z or +hh:mm)");
+      }
+      const int offset = v.offset->minutes;
+      text = absl::StrFormat("%04d-%02d-%02dT%02d:%02d:%02d.%09d%c%02d:%02d", v.date.year,
+                             v.date.month, v.date.day, v.time.hour, v.time.minute, v.time.second,
+                             v.time.nanosecond, offset < 0 ? '-' : '+', std::abs(offset) / 60,
+                             std::abs(offset) % 60);
+    } else if (node->is_string()) {
+      text = node->as_string()->get();
+      if (text.size() == 10) text += "T00:00:00Z";
+    } else {
+      return Error(node, util::StrCat(prefix, key), "must be a date (2027-06-30) or date-time");
+    }
+    auto parsed = util::ParseRfc3339(text);
+    if (!parsed.ok()) {
+      return Error(node, util::StrCat(prefix, key), util::AsStd(parsed.status().message()));
+    }
+    out = parsed->micros;
+    return absl::OkStatus();
+  }
+
+  policy::SourceLocation Where(const toml::node& node) const {
+    return {file_, static_cast<int>(node.source().begin.line),
+            static_cast<int>(node.source().begin.column)};
   }
 
   absl::Status StringList(const toml::table& t, std::string_view prefix, std::string_view key,
@@ -228,6 +295,112 @@ absl::Status ParseCollections(const Reader& r, const toml::node& node, ServeConf
     config.collections.push_back(std::move(c));
   }
   return absl::OkStatus();
+}
+
+// An array of tables `[[name]]`, each passed to `each`.
+absl::Status ForEachTable(const Reader& r, const toml::table& root, std::string_view name,
+                          const std::function<absl::Status(const toml::table&)>& each) {
+  const toml::node* node = root.get(name);
+  if (node == nullptr) return absl::OkStatus();
+  const toml::array* array = node->as_array();
+  if (array == nullptr || !array->is_array_of_tables()) {
+    return r.Error(node, name, util::StrCat("must be [[", name, "]] tables"));
+  }
+  for (const toml::node& item : *array) KONGSI_RETURN_IF_ERROR(each(*item.as_table()));
+  return absl::OkStatus();
+}
+
+absl::Status RequireName(const Reader& r, const toml::table& t, std::string_view prefix,
+                         const std::string& name) {
+  if (name.empty()) return r.Error(&t, util::StrCat(prefix, "name"), "must be set");
+  return absl::OkStatus();
+}
+
+// The policy tables of one TOML document (kongsi.toml, or the file it includes).
+absl::Status ParsePolicyTables(const Reader& r, const toml::table& root, policy::PolicySpec& spec) {
+  if (const toml::node* node = root.get("policy")) {
+    if (!node->is_table()) return r.Error(node, "policy", "must be a table");
+    const toml::table& t = *node->as_table();
+    constexpr std::string_view p = "policy.";
+    KONGSI_RETURN_IF_ERROR(
+        r.OnlyKnown(t, p, {"include", "organisation", "default_tlp", "drop_properties"}));
+    KONGSI_RETURN_IF_ERROR(r.String(t, p, "organisation", spec.node_organisation));
+    KONGSI_RETURN_IF_ERROR(r.Tlp(t, p, "default_tlp", spec.default_tlp));
+    KONGSI_RETURN_IF_ERROR(r.StringList(t, p, "drop_properties", spec.drop_properties));
+  }
+  KONGSI_RETURN_IF_ERROR(ForEachTable(r, root, "organisation", [&](const toml::table& t) {
+    constexpr std::string_view p = "organisation.";
+    KONGSI_RETURN_IF_ERROR(r.OnlyKnown(t, p, {"name", "identity", "description"}));
+    policy::OrganisationSpec o;
+    o.where = r.Where(t);
+    KONGSI_RETURN_IF_ERROR(r.String(t, p, "name", o.name));
+    KONGSI_RETURN_IF_ERROR(r.String(t, p, "identity", o.identity));
+    KONGSI_RETURN_IF_ERROR(r.String(t, p, "description", o.description));
+    KONGSI_RETURN_IF_ERROR(RequireName(r, t, p, o.name));
+    spec.organisations.push_back(std::move(o));
+    return absl::OkStatus();
+  }));
+  KONGSI_RETURN_IF_ERROR(ForEachTable(r, root, "principal", [&](const toml::table& t) {
+    constexpr std::string_view p = "principal.";
+    KONGSI_RETURN_IF_ERROR(r.OnlyKnown(t, p, {"name", "organisation", "kind"}));
+    policy::PrincipalSpec principal;
+    principal.where = r.Where(t);
+    std::string kind = "user";
+    KONGSI_RETURN_IF_ERROR(r.String(t, p, "name", principal.name));
+    KONGSI_RETURN_IF_ERROR(r.String(t, p, "organisation", principal.organisation));
+    KONGSI_RETURN_IF_ERROR(r.String(t, p, "kind", kind));
+    KONGSI_RETURN_IF_ERROR(RequireName(r, t, p, principal.name));
+    if (kind == "peer") {
+      principal.kind = policy::PrincipalKind::kPeer;
+    } else if (kind != "user") {
+      return r.Error(t.get("kind"), "principal.kind", "must be \"user\" or \"peer\"");
+    }
+    spec.principals.push_back(std::move(principal));
+    return absl::OkStatus();
+  }));
+  KONGSI_RETURN_IF_ERROR(ForEachTable(r, root, "community", [&](const toml::table& t) {
+    constexpr std::string_view p = "community.";
+    KONGSI_RETURN_IF_ERROR(r.OnlyKnown(t, p, {"name", "members", "description"}));
+    policy::CommunitySpec c;
+    c.where = r.Where(t);
+    std::string description;
+    KONGSI_RETURN_IF_ERROR(r.String(t, p, "name", c.name));
+    KONGSI_RETURN_IF_ERROR(r.String(t, p, "description", description));
+    KONGSI_RETURN_IF_ERROR(r.StringList(t, p, "members", c.members));
+    KONGSI_RETURN_IF_ERROR(RequireName(r, t, p, c.name));
+    spec.communities.push_back(std::move(c));
+    return absl::OkStatus();
+  }));
+  return ForEachTable(r, root, "agreement", [&](const toml::table& t) {
+    constexpr std::string_view p = "agreement.";
+    KONGSI_RETURN_IF_ERROR(r.OnlyKnown(
+        t, p,
+        {"name", "with", "collections", "max_tlp", "drop_properties", "replace_created_by",
+         "strip_reference_hosts", "sightings", "expires", "description"}));
+    policy::AgreementSpec a;
+    a.where = r.Where(t);
+    std::string description;
+    KONGSI_RETURN_IF_ERROR(r.String(t, p, "name", a.name));
+    KONGSI_RETURN_IF_ERROR(r.String(t, p, "description", description));
+    KONGSI_RETURN_IF_ERROR(r.StringList(t, p, "with", a.with));
+    KONGSI_RETURN_IF_ERROR(r.StringList(t, p, "collections", a.collections));
+    KONGSI_RETURN_IF_ERROR(r.Tlp(t, p, "max_tlp", a.max_tlp));
+    KONGSI_RETURN_IF_ERROR(r.StringList(t, p, "drop_properties", a.drop_properties));
+    KONGSI_RETURN_IF_ERROR(r.StringList(t, p, "replace_created_by", a.replace_created_by));
+    KONGSI_RETURN_IF_ERROR(r.StringList(t, p, "strip_reference_hosts", a.strip_reference_hosts));
+    KONGSI_RETURN_IF_ERROR(r.Bool(t, p, "sightings", a.sightings));
+    KONGSI_RETURN_IF_ERROR(r.Instant(t, p, "expires", a.expires));
+    KONGSI_RETURN_IF_ERROR(RequireName(r, t, p, a.name));
+    spec.agreements.push_back(std::move(a));
+    return absl::OkStatus();
+  });
+}
+
+bool HasPolicyTables(const toml::table& root) {
+  for (std::string_view key : {"policy", "organisation", "principal", "community", "agreement"}) {
+    if (root.contains(key)) return true;
+  }
+  return false;
 }
 
 // toml++ 3.3 reaches undefined behaviour (an "unreachable" branch of its Unicode whitespace
@@ -390,13 +563,12 @@ absl::StatusOr<std::chrono::milliseconds> ParseDuration(std::string_view text) {
       util::StrCat("\"", text, "\" is not a duration such as 500ms, 30s, 5m or 1h"));
 }
 
-absl::StatusOr<ServeConfig> ParseServeConfig(std::string_view text, std::string_view name) {
-  ServeConfig config = DefaultServeConfig();
-  const Reader r(name);
+namespace {
+
+absl::StatusOr<toml::table> ParseToml(std::string_view text, std::string_view name) {
   KONGSI_ASSIGN_OR_RETURN(const std::string ascii, AsciiForToml(text, name));
-  toml::table root;
   try {
-    root = toml::parse(ascii, std::string(name));
+    return toml::parse(ascii, std::string(name));
   } catch (const toml::parse_error& e) {
     return absl::InvalidArgumentError(util::StrCat(name, ":", e.source().begin.line, ":",
                                                    e.source().begin.column, ": ",
@@ -405,7 +577,62 @@ absl::StatusOr<ServeConfig> ParseServeConfig(std::string_view text, std::string_
     return absl::InvalidArgumentError(
         util::StrCat(name, ": not valid TOML (check the table headers and keys)"));
   }
-  KONGSI_RETURN_IF_ERROR(r.OnlyKnown(root, "", {"server", "taxii", "collection"}));
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& path, std::string_view what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(util::StrCat("cannot read ", what, " ", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The policy of kongsi.toml: its own tables, or those of the file [policy] include names
+// (relative to kongsi.toml's folder), not both.
+absl::Status ParsePolicy(const Reader& r, const toml::table& root, std::string_view name,
+                         ServeConfig& config) {
+  config.policy.source = std::string(name);
+  const toml::node* include = root.at_path("policy.include").node();
+  if (include == nullptr) {
+    config.has_policy = HasPolicyTables(root);
+    return ParsePolicyTables(r, root, config.policy);
+  }
+  if (!include->is_string() || include->as_string()->get().empty()) {
+    return r.Error(include, "policy.include", "must be a file name");
+  }
+  for (std::string_view key : {"organisation", "principal", "community", "agreement"}) {
+    if (root.contains(key)) {
+      return r.Error(root.get(key), key,
+                     "the policy is in the file policy.include names: declare it there");
+    }
+  }
+  if (root.get("policy")->as_table()->size() > 1) {
+    return r.Error(include, "policy", "with include, the other policy keys belong in that file");
+  }
+  std::filesystem::path path(include->as_string()->get());
+  if (path.is_relative()) path = std::filesystem::path(std::string(name)).parent_path() / path;
+  KONGSI_ASSIGN_OR_RETURN(const std::string text, ReadFile(path.string(), "policy file"));
+  KONGSI_ASSIGN_OR_RETURN(const toml::table included, ParseToml(text, path.string()));
+  const Reader ir(path.string());
+  KONGSI_RETURN_IF_ERROR(ir.OnlyKnown(
+      included, "", {"policy", "organisation", "principal", "community", "agreement"}));
+  if (const toml::node* nested = included.at_path("policy.include").node()) {
+    return ir.Error(nested, "policy.include", "an included policy file cannot include another");
+  }
+  config.policy.source = path.string();
+  config.has_policy = true;
+  return ParsePolicyTables(ir, included, config.policy);
+}
+
+}  // namespace
+
+absl::StatusOr<ServeConfig> ParseServeConfig(std::string_view text, std::string_view name) {
+  ServeConfig config = DefaultServeConfig();
+  const Reader r(name);
+  KONGSI_ASSIGN_OR_RETURN(const toml::table root, ParseToml(text, name));
+  KONGSI_RETURN_IF_ERROR(r.OnlyKnown(root, "",
+                                     {"server", "taxii", "collection", "policy", "organisation",
+                                      "principal", "community", "agreement"}));
   if (const toml::node* server = root.get("server")) {
     if (!server->is_table()) return r.Error(server, "server", "must be a table");
     KONGSI_RETURN_IF_ERROR(ParseServer(r, *server->as_table(), config));
@@ -418,16 +645,19 @@ absl::StatusOr<ServeConfig> ParseServeConfig(std::string_view text, std::string_
   if (const toml::node* collections = root.get("collection")) {
     KONGSI_RETURN_IF_ERROR(ParseCollections(r, *collections, config));
   }
+  KONGSI_RETURN_IF_ERROR(ParsePolicy(r, root, name, config));
   config.taxii.tls = !config.server.tls_cert_file.empty();
   return config;
 }
 
 absl::StatusOr<ServeConfig> LoadServeConfig(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(util::StrCat("cannot read configuration file ", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  return ParseServeConfig(text.str(), path);
+  KONGSI_ASSIGN_OR_RETURN(const std::string text, ReadFile(path, "configuration file"));
+  return ParseServeConfig(text, path);
+}
+
+absl::StatusOr<policy::PolicySpec> LoadPolicySpec(const std::string& path) {
+  KONGSI_ASSIGN_OR_RETURN(ServeConfig config, LoadServeConfig(path));
+  return std::move(config.policy);
 }
 
 }  // namespace kongsi::app

@@ -1,5 +1,7 @@
 // `kongsi.toml`: the node's server configuration (listen address, limits, TLS, access log),
-// its TAXII API roots and the collections to create at start. Every key is checked: an
+// its TAXII API roots, the collections to create at start, and its sharing policy ([policy],
+// [[organisation]], [[principal]], [[community]], [[agreement]], inline or in the file named by
+// [policy] include; docs/policy.md). Every key is checked: an
 // unknown key or a value of the wrong type is an error naming the file, line and column, so
 // a typo never silently falls back to a default.
 //
@@ -13,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "http/server.h"
+#include "policy/policy_spec.h"
 #include "store/store.h"
 #include "taxii/service.h"
 
@@ -23,6 +26,8 @@ struct ServeConfig {
   size_t page_cache_bytes = 64 << 20;  // [server] page_cache_mb: recent collection pages
   taxii::ServiceConfig taxii;
   std::vector<store::Collection> collections;  // [[collection]], created at start if missing
+  policy::PolicySpec policy;  // empty (no organisations, no agreements) when none is written
+  bool has_policy = false;    // a [policy] table or any policy table was written
 };
 
 // The configuration with every default: 127.0.0.1:9440, one API root "api1" exposing every
@@ -34,6 +39,10 @@ absl::StatusOr<ServeConfig> LoadServeConfig(const std::string& path);
 
 // Parses the TOML text of a configuration (`name` is used in error messages).
 absl::StatusOr<ServeConfig> ParseServeConfig(std::string_view text, std::string_view name);
+
+// The sharing policy of the configuration file at `path` (reads the whole file, as a reload
+// must: a file with any error is refused).
+absl::StatusOr<policy::PolicySpec> LoadPolicySpec(const std::string& path);
 
 // "127.0.0.1:9440", "[::1]:9440", "0.0.0.0:0" into address and port. InvalidArgument.
 absl::Status ParseListen(std::string_view listen, http::ServerOptions& out);

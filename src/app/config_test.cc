@@ -1,6 +1,11 @@
 // kongsi.toml: defaults, every section, and errors that name file, line, column and key.
 #include "app/config.h"
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -127,6 +132,137 @@ TEST(ConfigTest, Durations) {
 
 TEST(ConfigTest, MissingFileIsNotFound) {
   EXPECT_TRUE(absl::IsNotFound(LoadServeConfig("/nonexistent/kongsi.toml").status()));
+}
+
+constexpr char kPolicy[] = R"(
+[policy]
+organisation = "my-cert"
+default_tlp = "green"
+drop_properties = ["x_internal_*"]
+
+[[organisation]]
+name = "my-cert"
+identity = "identity--11111111-1111-4111-8111-111111111111"
+
+[[organisation]]
+name = "bank-a"
+description = "a constituent"
+
+[[principal]]
+name = "sg-node"
+organisation = "bank-a"
+kind = "peer"
+
+[[community]]
+name = "finance"
+members = ["bank-a"]
+
+[[agreement]]
+name = "fin"
+with = ["finance"]
+collections = ["*"]
+max_tlp = "AMBER+STRICT"
+drop_properties = ["x_*"]
+replace_created_by = ["*"]
+strip_reference_hosts = ["*.corp.example"]
+sightings = true
+expires = 2027-06-30
+
+[[agreement]]
+name = "short"
+with = ["bank-a"]
+collections = ["*"]
+expires = 2027-06-30T12:00:00+02:00
+)";
+
+TEST(ConfigPolicyTest, EveryPolicyTable) {
+  auto c = ParseServeConfig(kPolicy, "kongsi.toml");
+  ASSERT_TRUE(c.ok()) << c.status();
+  const policy::PolicySpec& p = c->policy;
+  EXPECT_TRUE(c->has_policy);
+  EXPECT_EQ(p.node_organisation, "my-cert");
+  EXPECT_EQ(p.default_tlp, stix::Tlp::kGreen);
+  EXPECT_EQ(p.drop_properties, std::vector<std::string>{"x_internal_*"});
+  ASSERT_EQ(p.organisations.size(), 2u);
+  EXPECT_EQ(p.organisations[0].identity, "identity--11111111-1111-4111-8111-111111111111");
+  EXPECT_EQ(p.organisations[1].where.ToString(), "kongsi.toml:11:1");
+  ASSERT_EQ(p.principals.size(), 1u);
+  EXPECT_EQ(p.principals[0].kind, policy::PrincipalKind::kPeer);
+  ASSERT_EQ(p.communities.size(), 1u);
+  ASSERT_EQ(p.agreements.size(), 2u);
+  const policy::AgreementSpec& a = p.agreements[0];
+  EXPECT_EQ(a.max_tlp, stix::Tlp::kAmberStrict);
+  EXPECT_TRUE(a.sightings);
+  EXPECT_EQ(a.replace_created_by, std::vector<std::string>{"*"});
+  EXPECT_EQ(a.strip_reference_hosts, std::vector<std::string>{"*.corp.example"});
+  EXPECT_EQ(a.expires, util::ParseRfc3339("2027-06-30T00:00:00Z")->micros);
+  EXPECT_EQ(p.agreements[1].expires, util::ParseRfc3339("2027-06-30T10:00:00Z")->micros);
+  EXPECT_EQ(p.agreements[1].max_tlp, stix::Tlp::kGreen);  // the default
+}
+
+TEST(ConfigPolicyTest, NoPolicyTablesMeansNoPolicy) {
+  auto c = ParseServeConfig("[server]\nthreads = 2\n", "kongsi.toml");
+  ASSERT_TRUE(c.ok());
+  EXPECT_FALSE(c->has_policy);
+  EXPECT_TRUE(c->policy.agreements.empty());
+}
+
+TEST(ConfigPolicyTest, ErrorsNameFileLineAndKey) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"[[agreement]]\nname = \"a\"\nmax_tlp = \"purple\"\n",
+       "kongsi.toml:3:11: agreement.max_tlp: \"purple\" is not a TLP level"},
+      {"[[agreement]]\nname = \"a\"\nsightings = \"yes\"\n",
+       "kongsi.toml:3:13: agreement.sightings: must be true or false"},
+      {"[[agreement]]\nname = \"a\"\nexpires = 2027-06-30T12:00:00\n",
+       "agreement.expires: a date-time needs a time zone"},
+      {"[[agreement]]\nname = \"a\"\nexpires = \"soon\"\n", "kongsi.toml:3:11: agreement.expires:"},
+      {"[[organisation]]\nidentity = \"identity--x\"\n", "organisation.name: must be set"},
+      {"[[community]]\nname = \"c\"\nmembers = \"bank-a\"\n",
+       "community.members: must be a list of strings"},
+      {"[[principal]]\nname = \"p\"\nkind = \"robot\"\n",
+       "principal.kind: must be \"user\" or \"peer\""},
+      {"[policy]\ndefault = \"amber\"\n", "kongsi.toml:2:1: policy.default: unknown key"},
+      {"[[agreement]]\nname = \"a\"\nmax_tlp = \"none\"\n", "is not a TLP level"},
+      {"agreement = 3\n", "agreement: must be [[agreement]] tables"},
+  };
+  for (const auto& [text, expected] : cases) {
+    auto c = ParseServeConfig(text, "kongsi.toml");
+    ASSERT_FALSE(c.ok()) << text;
+    EXPECT_THAT(std::string(c.status().message()), HasSubstr(expected)) << text;
+  }
+}
+
+TEST(ConfigPolicyTest, IncludedPolicyFileIsReadRelativeToTheConfiguration) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("kongsi-config-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "kongsi.toml") << "[policy]\ninclude = \"sharing.toml\"\n";
+  std::ofstream(dir / "sharing.toml") << kPolicy;
+  auto c = LoadServeConfig((dir / "kongsi.toml").string());
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_TRUE(c->has_policy);
+  EXPECT_EQ(c->policy.agreements.size(), 2u);
+  EXPECT_EQ(c->policy.source, (dir / "sharing.toml").string());
+  EXPECT_EQ(c->policy.organisations[1].where.ToString(), (dir / "sharing.toml").string() + ":11:1");
+
+  // Tables in both files: refused, with the place.
+  std::ofstream(dir / "kongsi.toml")
+      << "[policy]\ninclude = \"sharing.toml\"\n[[organisation]]\nname = \"x\"\n";
+  c = LoadServeConfig((dir / "kongsi.toml").string());
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(std::string(c.status().message()), HasSubstr("kongsi.toml:3:1: organisation: "));
+  // An error in the included file names that file.
+  std::ofstream(dir / "kongsi.toml") << "[policy]\ninclude = \"sharing.toml\"\n";
+  std::ofstream(dir / "sharing.toml") << "[[agreement]]\nname = \"a\"\nbogus = 1\n";
+  c = LoadServeConfig((dir / "kongsi.toml").string());
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(std::string(c.status().message()),
+              HasSubstr("sharing.toml:3:1: agreement.bogus: unknown key"));
+  // A missing included file.
+  std::filesystem::remove(dir / "sharing.toml");
+  c = LoadServeConfig((dir / "kongsi.toml").string());
+  EXPECT_TRUE(absl::IsNotFound(c.status())) << c.status();
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

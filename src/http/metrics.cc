@@ -123,16 +123,21 @@ void Metrics::ConnectionRejected() {
 }
 
 void Metrics::AddGauge(std::string name, std::string help, std::function<double()> read) {
-  AddCustom({std::move(name), std::move(help), std::move(read), nullptr});
+  AddCustom({std::move(name), std::move(help), std::move(read), nullptr, nullptr});
 }
 
 void Metrics::AddCounter(std::string name, std::string help, const std::atomic<uint64_t>* value) {
-  AddCustom({std::move(name), std::move(help), nullptr, value});
+  AddCustom({std::move(name), std::move(help), nullptr, value, nullptr});
+}
+
+void Metrics::AddLabelledCounter(std::string name, std::string help,
+                                 std::function<std::vector<LabelledSample>()> read) {
+  AddCustom({std::move(name), std::move(help), nullptr, nullptr, std::move(read)});
 }
 
 void Metrics::AddCustom(Custom custom) {
   if (!IsValidName(custom.name) || custom.name.starts_with("kongsi_http_") ||
-      (!custom.gauge && custom.counter == nullptr)) {
+      (!custom.gauge && custom.counter == nullptr && !custom.labelled)) {
     spdlog::error("metrics: ignoring invalid metric registration '{}'", custom.name);
     return;
   }
@@ -210,6 +215,21 @@ std::string Metrics::Render() const {
     if (custom.gauge) {
       AppendHeader(out, custom.name, custom.help, "gauge");
       absl::StrAppend(&out, custom.name, " ", FormatValue(custom.gauge()), "\n");
+    } else if (custom.labelled) {
+      AppendHeader(out, custom.name, custom.help, "counter");
+      for (const LabelledSample& sample : custom.labelled()) {
+        out += custom.name;
+        char separator = '{';
+        for (const auto& [label, value] : sample.labels) {
+          if (!IsValidName(label)) continue;
+          absl::StrAppend(&out, std::string(1, separator), label, "=\"");
+          AppendEscaped(out, value, /*quotes=*/true);
+          out += '"';
+          separator = ',';
+        }
+        if (separator == ',') out += '}';
+        absl::StrAppend(&out, " ", sample.value, "\n");
+      }
     } else {
       AppendHeader(out, custom.name, custom.help, "counter");
       absl::StrAppend(&out, custom.name, " ", custom.counter->load(std::memory_order_relaxed),

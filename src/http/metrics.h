@@ -55,6 +55,13 @@ class Metrics {
   // replaces the earlier registration. `read` is called at scrape time.
   void AddGauge(std::string name, std::string help, std::function<double()> read);
   void AddCounter(std::string name, std::string help, const std::atomic<uint64_t>* value);
+  // A counter family with labels, read at scrape time: one sample per entry.
+  struct LabelledSample {
+    std::vector<std::pair<std::string, std::string>> labels;  // name (valid), value (escaped)
+    uint64_t value = 0;
+  };
+  void AddLabelledCounter(std::string name, std::string help,
+                          std::function<std::vector<LabelledSample>()> read);
 
   // The whole registry in the Prometheus text format 0.0.4.
   std::string Render() const;
@@ -64,8 +71,9 @@ class Metrics {
   struct Custom {
     std::string name;
     std::string help;
-    std::function<double()> gauge;         // set for gauges
-    const std::atomic<uint64_t>* counter;  // set for counters
+    std::function<double()> gauge;                          // set for gauges
+    const std::atomic<uint64_t>* counter;                   // set for counters
+    std::function<std::vector<LabelledSample>()> labelled;  // set for labelled counters
   };
   void AddCustom(Custom custom);
 

@@ -73,7 +73,8 @@ class IngesterTest : public ::testing::Test {
 
   std::filesystem::path dir_;
   std::unique_ptr<store::Store> store_;
-  store::Provenance provenance_{store::Provenance::Kind::kFile, "test.json"};
+  store::Provenance provenance_{
+      .kind = store::Provenance::Kind::kFile, .source = "test.json", .organisation = "partner-x"};
 };
 
 TEST_F(IngesterTest, AcceptsValidObjectsAndRejectsInvalidOnesOneByOne) {
@@ -99,6 +100,7 @@ TEST_F(IngesterTest, StoresColumnsAndMinifiedBody) {
   EXPECT_EQ(r.body, kIndicator);
   EXPECT_EQ(r.provenance.kind, store::Provenance::Kind::kFile);
   EXPECT_EQ(r.provenance.source, "test.json");
+  EXPECT_EQ(r.provenance.organisation, "partner-x");  // the input's origin, for every object
   ASSERT_TRUE(r.valid_from.has_value());
   EXPECT_EQ(util::FormatRfc3339(*r.valid_from, 0), "2016-01-01T00:00:00Z");
 }

@@ -37,7 +37,7 @@ TEST(AuditLogTest, ConcurrentAppendsAreAllDurableExactlyOnce) {
       });
     }
     for (auto& th : threads) th.join();
-    auto stored = store->ReadAudit("");
+    auto stored = store->ReadAudit({});
     ASSERT_TRUE(stored.ok());
     std::set<std::string> ids;
     for (const auto& r : *stored) ids.insert(r.object_id);

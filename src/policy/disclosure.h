@@ -3,26 +3,35 @@
 // Disclose() for the receiving principal, and each disclosed version is appended to the
 // audit log before its bytes are handed out.
 //
-// Today the door checks collection rights: the local operator (a person running the kongsi
-// command on the node, with access to its data directory) may receive every stored object;
-// any other principal only what is in collections it may read, and a collection it may not
-// read does not exist for it (NotFound, worded like a real unknown collection). Sharing
-// agreements, TLP enforcement and redaction are added here by the sharing-policy work,
-// without changing callers.
+// The door checks, for each object version a query selects: collection rights (a collection
+// the principal may not read does not exist for it: NotFound, worded like a real unknown
+// collection), then the sharing policy in force (policy.h: TLP, origin binding, agreements),
+// then redaction (granular markings, agreement rules; redaction.h). Withheld objects leave no
+// trace in what the caller sees: a page still holds up to `limit` disclosed objects, and
+// `more` says only whether further *disclosable* objects follow. Withholdings are counted per
+// principal and reason.
 //
 // Thread-safe if the store is; concurrent Disclose calls share audit transactions (AuditLog).
+// SetPolicy may be called at any time: each Disclose call uses the policy in force when it
+// starts.
 // Errors: NotFound for a collection the principal cannot read (or that does not exist);
 // PermissionDenied for a principal other than the operator reading outside collections;
 // those of the store (Scan, AppendAudit).
 #pragma once
 
+#include <array>
 #include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
 #include "absl/status/statusor.h"
 #include "policy/audit_log.h"
+#include "policy/policy.h"
 #include "policy/principal.h"
+#include "stix/validate.h"
 #include "store/store.h"
 #include "util/time.h"
 
@@ -34,8 +43,12 @@ struct DisclosedPage {
   bool more = false;  // query.limit was reached and further objects match
 };
 
+// `body` is what the principal receives: the stored bytes, or the redacted document.
 using DisclosureSink =
     std::function<bool(std::string_view body, const store::StoredObject& object)>;
+
+// Withheld objects per reason (indexed by Denial), for one principal.
+using DenialCounts = std::array<uint64_t, kDenialCount>;
 
 // How the caller hands disclosed bytes on; both record every disclosure before it leaves.
 enum class Delivery {
@@ -50,8 +63,16 @@ enum class Delivery {
 
 class Disclosure {
  public:
-  Disclosure(store::Store& store, const util::Clock& clock)
-      : store_(store), clock_(clock), audit_(store) {}
+  // `policy` null: Policy::BuiltIn("") (the node's own organisation only).
+  Disclosure(store::Store& store, const util::Clock& clock,
+             std::shared_ptr<const Policy> policy = nullptr);
+
+  // Puts `policy` in force for the Disclose calls that start from now on.
+  void SetPolicy(std::shared_ptr<const Policy> policy) { policy_.Set(std::move(policy)); }
+  std::shared_ptr<const Policy> policy() const { return policy_.Get(); }
+
+  // Objects withheld so far, per principal name.
+  std::map<std::string, DenialCounts> Denials() const;
 
   // Calls `sink` with every object matching `query` that `principal` may receive (at most
   // query.limit when set), as the exact bytes to send, and records each one in the audit
@@ -68,10 +89,15 @@ class Disclosure {
 
  private:
   store::AuditEvent NewEvent(const Principal& principal, std::string_view channel) const;
+  void CountDenials(const Principal& principal, const DenialCounts& denials);
 
   store::Store& store_;
   const util::Clock& clock_;
   AuditLog audit_;
+  PolicyHolder policy_;
+  stix::Validator validator_;
+  mutable std::mutex denials_mu_;
+  std::map<std::string, DenialCounts> denials_;  // guarded by denials_mu_
 };
 
 }  // namespace kongsi::policy

@@ -62,7 +62,7 @@ TEST_F(DisclosureTest, OperatorReceivesEverythingAndEachDisclosureIsAudited) {
   EXPECT_EQ(page->count, 3u);
   EXPECT_FALSE(page->more);
   EXPECT_EQ(bodies.size(), 3u);
-  auto audit = store_->ReadAudit("");
+  auto audit = store_->ReadAudit({});
   ASSERT_TRUE(audit.ok());
   ASSERT_EQ(audit->size(), 3u);
   EXPECT_EQ((*audit)[0].channel, "export");
@@ -82,7 +82,7 @@ TEST_F(DisclosureTest, OthersReceiveNothingUntilAgreementsExist) {
                        .status();
   EXPECT_TRUE(absl::IsPermissionDenied(s));
   EXPECT_EQ(received, 0);
-  EXPECT_TRUE(store_->ReadAudit("")->empty());
+  EXPECT_TRUE(store_->ReadAudit({})->empty());
 }
 
 constexpr char kCollection[] = "91a7b528-80eb-42ed-a74d-c6fbd5a26116";
@@ -125,7 +125,7 @@ TEST_F(DisclosureTest, PageLooksAheadWithoutDisclosing) {
   Disclosure door(*store_, clock_);
   Principal reader{.name = "soc-bank-a", .read = {"*"}};
   for (const Delivery delivery : {Delivery::kStreamed, Delivery::kBuffered}) {
-    const size_t audited_before = store_->ReadAudit("")->size();
+    const size_t audited_before = store_->ReadAudit({})->size();
     std::vector<std::string> ids;
     auto sink = [&](std::string_view, const store::StoredObject& o) {
       ids.push_back(o.record.id);
@@ -136,7 +136,7 @@ TEST_F(DisclosureTest, PageLooksAheadWithoutDisclosing) {
     ASSERT_TRUE(page.ok()) << page.status();
     EXPECT_EQ(page->count, 3u);
     EXPECT_TRUE(page->more);
-    auto audit = store_->ReadAudit("");
+    auto audit = store_->ReadAudit({});
     ASSERT_EQ(audit->size(), audited_before + 3);
     // Exactly the three disclosed objects are in the log, by id and principal.
     for (size_t i = 0; i < 3; ++i) {
@@ -150,6 +150,149 @@ TEST_F(DisclosureTest, PageLooksAheadWithoutDisclosing) {
     EXPECT_EQ(page->count, 5u);
     EXPECT_FALSE(page->more);
   }
+}
+
+constexpr char kGreen[] = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb";
+constexpr char kAmberStrict[] = "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003";
+constexpr char kRed[] = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1";
+
+// An indicator marked `marking` (TLP level `tlp`), with `extra` properties appended.
+store::ObjectRecord Indicator(const std::string& marking, stix::Tlp tlp, int n,
+                              const std::string& extra = "") {
+  store::ObjectRecord r;
+  r.id = "indicator--" + util::NewUuidV4();
+  r.type = "indicator";
+  r.spec_version = "2.1";
+  r.version = 1600000000000000 + n * 1000;
+  r.tlp = tlp;
+  r.body =
+      R"({"type":"indicator","spec_version":"2.1","id":")" + r.id +
+      R"(","created":"2020-09-13T12:26:40.000Z","modified":"2020-09-13T12:26:40.000Z",)"
+      R"("pattern":"[ipv4-addr:value = '198.51.100.)" +
+      std::to_string(n % 250) +
+      R"(']","pattern_type":"stix","valid_from":"2020-09-13T12:26:40Z","object_marking_refs":[")" +
+      marking + "\"]" + extra + "}";
+  r.content_hash = r.id;
+  return r;
+}
+
+// A policy in which bank-a, a member of the finance community, receives up to AMBER.
+std::shared_ptr<const Policy> FinancePolicy() {
+  PolicySpec spec;
+  spec.organisations = {{.name = "bank-a"}};
+  spec.communities = {{.name = "finance", .members = {"bank-a"}}};
+  spec.agreements = {{.name = "fin",
+                      .with = {"finance"},
+                      .collections = {"*"},
+                      .max_tlp = stix::Tlp::kAmber,
+                      .drop_properties = {"x_*"}}};
+  return Policy::Compile(spec, {.identity_id = "identity--11111111-1111-4111-8111-111111111111"})
+      .value();
+}
+
+// Withheld objects neither take places in a page nor make `more` true: pages hold `limit`
+// disclosable objects however many withheld ones lie between them.
+TEST_F(DisclosureTest, WithheldObjectsLeaveNoTraceInPaging) {
+  ASSERT_TRUE(store_->CreateCollection({.id = kCollection, .title = "shared"}).ok());
+  std::vector<store::ObjectRecord> records;
+  std::vector<std::string> visible;
+  // 2 visible, then 40 withheld (more than a look-ahead chunk), then 3 visible, then 5 withheld.
+  int n = 0;
+  for (int group = 0; group < 4; ++group) {
+    const bool shown = group % 2 == 0;
+    const int size = group == 0 ? 2 : group == 1 ? 40 : group == 2 ? 3 : 5;
+    for (int i = 0; i < size; ++i) {
+      records.push_back(shown ? Indicator(kGreen, stix::Tlp::kGreen, n++)
+                              : Indicator(kAmberStrict, stix::Tlp::kAmberStrict, n++));
+      if (shown) visible.push_back(records.back().id);
+    }
+  }
+  for (const auto& r : records) ASSERT_TRUE(store_->Put(kCollection, {&r, 1}).ok());
+  Disclosure door(*store_, clock_, FinancePolicy());
+  const Principal bank{.name = "soc-bank-a", .organisation = "bank-a", .read = {"*"}};
+  for (const Delivery delivery : {Delivery::kStreamed, Delivery::kBuffered}) {
+    std::vector<std::string> seen;
+    std::vector<bool> mores;
+    store::ObjectQuery query{.collection_id = kCollection, .limit = 2};
+    while (true) {
+      util::Timestamp last = 0;
+      auto page = door.Disclose(
+          bank, "taxii.objects", query,
+          [&](std::string_view, const store::StoredObject& o) {
+            seen.push_back(o.record.id);
+            last = o.date_added;
+            return true;
+          },
+          delivery);
+      ASSERT_TRUE(page.ok()) << page.status();
+      mores.push_back(page->more);
+      if (!page->more) break;
+      query.added_after = last;
+    }
+    EXPECT_EQ(seen, visible);
+    // Pages of 2, 2 and 1: `more` is false on the last although withheld objects follow it.
+    EXPECT_EQ(mores, (std::vector<bool>{true, true, false}));
+  }
+  const auto denials = door.Denials();
+  ASSERT_EQ(denials.count("soc-bank-a"), 1u);
+  // Each page read on past withheld objects; every withheld one was counted at least once.
+  EXPECT_GE(denials.at("soc-bank-a")[static_cast<size_t>(Denial::kTlpAboveAgreement)], 45u);
+}
+
+TEST_F(DisclosureTest, RedactedDisclosuresCarryTheNewBodyAndAreAuditedAsRedacted) {
+  ASSERT_TRUE(store_->CreateCollection({.id = kCollection, .title = "shared"}).ok());
+  const store::ObjectRecord plain = Indicator(kGreen, stix::Tlp::kGreen, 1);
+  const store::ObjectRecord marked = Indicator(
+      kGreen, stix::Tlp::kGreen, 2,
+      std::string(R"(,"description":"seen at the ministry","x_source_note":"internal",)") +
+          R"("granular_markings":[{"marking_ref":")" + kRed + R"(","selectors":["description"]}])");
+  ASSERT_TRUE(store_->Put(kCollection, std::vector{plain, marked}).ok());
+  Disclosure door(*store_, clock_, FinancePolicy());
+  const Principal bank{.name = "soc-bank-a", .organisation = "bank-a", .read = {"*"}};
+  std::vector<std::string> bodies;
+  auto page = door.Disclose(bank, "taxii.objects", {.collection_id = kCollection},
+                            [&](std::string_view body, const store::StoredObject&) {
+                              bodies.emplace_back(body);
+                              return true;
+                            });
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(bodies.size(), 2u);
+  EXPECT_EQ(bodies[0], plain.body);  // as stored
+  EXPECT_EQ(bodies[1].find("ministry"), std::string::npos) << bodies[1];
+  EXPECT_EQ(bodies[1].find("x_source_note"), std::string::npos) << bodies[1];
+  EXPECT_NE(bodies[1].find(marked.id), std::string::npos);
+  auto audit = store_->ReadAudit({.principal = "soc-bank-a"});
+  ASSERT_TRUE(audit.ok());
+  ASSERT_EQ(audit->size(), 2u);
+  EXPECT_FALSE((*audit)[0].redacted);
+  EXPECT_TRUE((*audit)[1].redacted);
+  EXPECT_EQ((*audit)[1].object_id, marked.id);
+  // The operator receives the stored bytes.
+  bodies.clear();
+  ASSERT_TRUE(door.Disclose(LocalOperator("identity--x"), "export", {.collection_id = kCollection},
+                            [&](std::string_view body, const store::StoredObject&) {
+                              bodies.emplace_back(body);
+                              return true;
+                            })
+                  .ok());
+  EXPECT_EQ(bodies, (std::vector<std::string>{plain.body, marked.body}));
+}
+
+TEST_F(DisclosureTest, ANewPolicyAppliesToTheNextCall) {
+  ASSERT_TRUE(store_->CreateCollection({.id = kCollection, .title = "shared"}).ok());
+  ASSERT_TRUE(store_->Put(kCollection, std::vector{Indicator(kGreen, stix::Tlp::kGreen, 1)}).ok());
+  Disclosure door(*store_, clock_);  // built-in: bank-a is nobody
+  const Principal bank{.name = "soc-bank-a", .organisation = "bank-a", .read = {"*"}};
+  auto count = [&] {
+    return door
+        .Disclose(bank, "taxii.objects", {.collection_id = kCollection},
+                  [](std::string_view, const store::StoredObject&) { return true; })
+        .value()
+        .count;
+  };
+  EXPECT_EQ(count(), 0u);
+  door.SetPolicy(FinancePolicy());
+  EXPECT_EQ(count(), 1u);
 }
 
 }  // namespace

@@ -9,8 +9,8 @@ namespace {
 size_t RowBytes(const StoredObject& o) {
   const ObjectRecord& r = o.record;
   return sizeof(StoredObject) + r.id.size() + r.type.size() + r.spec_version.size() +
-         r.created_by_ref.size() + r.provenance.source.size() + r.body.size() +
-         r.content_hash.size() + o.collection_id.size();
+         r.created_by_ref.size() + r.provenance.source.size() + r.provenance.organisation.size() +
+         r.body.size() + r.content_hash.size() + o.collection_id.size();
 }
 
 }  // namespace

@@ -220,8 +220,12 @@ absl::Status Store::AppendAudit(std::span<const AuditEvent> events) {
   return DoAppendAudit(events);
 }
 
-absl::StatusOr<std::vector<AuditRecord>> Store::ReadAudit(std::string_view object_id) {
-  return DoReadAudit(object_id);
+absl::StatusOr<std::vector<AuditRecord>> Store::ReadAudit(const AuditQuery& query) {
+  if (query.since && query.until && *query.since > *query.until) {
+    return absl::InvalidArgumentError(
+        "audit query: the start of the time range (since) is after its end (until)");
+  }
+  return DoReadAudit(query);
 }
 
 absl::StatusOr<AuditVerification> Store::VerifyAudit() { return DoVerifyAudit(); }

@@ -39,11 +39,15 @@ using util::Timestamp;
 // Version of objects that have neither `modified` nor `created` (most SCOs).
 inline constexpr Timestamp kNoVersion = INT64_MIN;
 
-// Where a stored version came from; drives origin binding and loop prevention later.
+// Where a stored version came from; drives origin binding (what a partner shared under a strict
+// TLP goes back only to that partner's organisation) and loop prevention.
 struct Provenance {
   enum class Kind : uint8_t { kLocal = 0, kFile = 1, kPeer = 2 };
   Kind kind = Kind::kLocal;
   std::string source;  // file path, peer name, or principal for kLocal
+  // The organisation the version came from (a partner's name or identity id); empty: this
+  // node's own.
+  std::string organisation;
 };
 std::string_view ProvenanceKindName(Provenance::Kind kind);  // "local", "file", "peer"
 
@@ -139,6 +143,14 @@ struct AuditRecord {
   std::string object_id;
   Timestamp version = kNoVersion;
   bool redacted = false;
+};
+
+// Which disclosures ReadAudit returns: those matching every filter that is set.
+struct AuditQuery {
+  std::string object_id;           // empty: any object
+  std::string principal;           // empty: any principal (exact name, "operator:alice")
+  std::optional<Timestamp> since;  // disclosed at or after
+  std::optional<Timestamp> until;  // disclosed strictly before
 };
 
 // One object version of a disclosure event.
@@ -279,7 +291,9 @@ class Store {
   // for power loss). InvalidArgument for an event without channel or an object with neither
   // key nor id.
   absl::Status AppendAudit(std::span<const AuditEvent> events);
-  absl::StatusOr<std::vector<AuditRecord>> ReadAudit(std::string_view object_id);  // "" = all
+  // The disclosures `query` selects, oldest first (in append order). InvalidArgument when
+  // `since` is after `until`.
+  absl::StatusOr<std::vector<AuditRecord>> ReadAudit(const AuditQuery& query);
   // Recomputes the audit log's hash chain (records of the first schema version, kept in the
   // store file, have none and are not covered).
   absl::StatusOr<AuditVerification> VerifyAudit();
@@ -326,7 +340,7 @@ class Store {
   virtual absl::StatusOr<std::optional<StatusRecord>> DoGetStatus(std::string_view id) = 0;
   virtual absl::StatusOr<Stats> DoGetStats() = 0;
   virtual absl::Status DoAppendAudit(std::span<const AuditEvent> events) = 0;
-  virtual absl::StatusOr<std::vector<AuditRecord>> DoReadAudit(std::string_view object_id) = 0;
+  virtual absl::StatusOr<std::vector<AuditRecord>> DoReadAudit(const AuditQuery& query) = 0;
   virtual absl::StatusOr<AuditVerification> DoVerifyAudit() = 0;
   virtual absl::StatusOr<std::optional<std::string>> DoGetMeta(std::string_view key) = 0;
   virtual absl::Status DoSetMeta(std::string_view key, std::string_view value) = 0;

@@ -190,7 +190,8 @@ TEST_P(StoreConformanceTest, StoredVersionReadsBackWithEveryField) {
   r.tlp = stix::Tlp::kAmberStrict;
   r.valid_from = kT0 - 10;
   r.valid_until = kT0 + 10;
-  r.provenance = Provenance{.kind = Provenance::Kind::kPeer, .source = "peer-a"};
+  r.provenance = Provenance{
+      .kind = Provenance::Kind::kPeer, .source = "peer-a", .organisation = "Partner A Bank"};
   r.content_hash = std::string("\x00\x01\xff", 3);  // raw digest bytes survive too
   EXPECT_THAT(MustPut("", {r}), ElementsAre(PutOutcome::kAdded));
 
@@ -209,11 +210,51 @@ TEST_P(StoreConformanceTest, StoredVersionReadsBackWithEveryField) {
   EXPECT_EQ(got.valid_until, kT0 + 10);
   EXPECT_EQ(got.provenance.kind, Provenance::Kind::kPeer);
   EXPECT_EQ(got.provenance.source, "peer-a");
+  EXPECT_EQ(got.provenance.organisation, "Partner A Bank");
   EXPECT_EQ(got.body, r.body);
   EXPECT_EQ(got.content_hash, r.content_hash);
   EXPECT_THAT(got.values, IsEmpty());
   EXPECT_EQ(rows[0].date_added, kT0);  // first ingest time without a collection
   EXPECT_EQ(rows[0].collection_id, "");
+}
+
+// Origin binding in the sharing policy needs each version's origin organisation on every read
+// path: scans with and without a collection, paged (and cached) scans, id lookups, and a
+// version stored before without one reads as this node's own.
+TEST_P(StoreConformanceTest, OriginOrganisationIsKeptPerVersion) {
+  MakeCollection(kCollectionA);
+  ObjectRecord from_partner = Obj(Id(1), kT0 + 1);
+  from_partner.provenance = {
+      .kind = Provenance::Kind::kFile, .source = "feed.json", .organisation = "partner-x"};
+  ObjectRecord own = Obj(Id(1), kT0 + 2);  // a newer version, written here
+  ObjectRecord other = Obj(Id(2), kT0);
+  other.provenance.organisation = "identity--0b1e2d3c-4f5a-4b6c-8d7e-9f0a1b2c3d4e";
+  MustPut(kCollectionA, {from_partner, own, other});
+  // The same version again from elsewhere keeps the origin it was first stored with.
+  ObjectRecord again = from_partner;
+  again.provenance.organisation = "partner-y";
+  EXPECT_THAT(MustPut(kCollectionA, {again}), ElementsAre(PutOutcome::kUnchanged));
+
+  auto origins = [&](const ObjectQuery& query) {
+    std::vector<std::string> out;
+    for (const StoredObject& o : ScanAll(query)) {
+      out.push_back(Key(o.record.id, o.record.version) + "=" + o.record.provenance.organisation);
+    }
+    return out;
+  };
+  const std::vector<std::string> all = {Key(Id(1), kT0 + 1) + "=partner-x",
+                                        Key(Id(1), kT0 + 2) + "=",
+                                        Key(Id(2), kT0) + "=" + other.provenance.organisation};
+  EXPECT_EQ(origins({.versions = VersionSelect::kAll}), all);
+  for (int twice = 0; twice < 2; ++twice) {  // the second paged scan may come from the cache
+    EXPECT_EQ(
+        origins({.collection_id = kCollectionA, .versions = VersionSelect::kAll, .limit = 10}),
+        all);
+  }
+  EXPECT_THAT(origins({.ids = {Id(1)}, .versions = VersionSelect::kFirst}),
+              ElementsAre(Key(Id(1), kT0 + 1) + "=partner-x"));
+  Reopen();
+  EXPECT_EQ(origins({.collection_id = kCollectionA, .versions = VersionSelect::kAll}), all);
 }
 
 TEST_P(StoreConformanceTest, ObjectWithoutVersionIsStoredOnce) {
@@ -572,7 +613,7 @@ TEST_P(StoreConformanceTest, CallbackMayUseTheStore) {
   });
   EXPECT_TRUE(status.ok()) << status;
   EXPECT_EQ(rows, 2);  // the objects put by the callback are in no collection
-  auto audit = store_->ReadAudit("");
+  auto audit = store_->ReadAudit({});
   ASSERT_TRUE(audit.ok());
   EXPECT_EQ(audit->size(), 2u);
 }
@@ -682,7 +723,7 @@ TEST_P(StoreConformanceTest, AuditRoundTripsInAppendOrder) {
                    .objects = {{.id = Id(1), .version = kT0 + 5}}};
   ASSERT_TRUE(store_->AppendAudit({&third, 1}).ok());
 
-  auto all = store_->ReadAudit("");
+  auto all = store_->ReadAudit({});
   ASSERT_TRUE(all.ok()) << all.status();
   ASSERT_EQ(all->size(), 3u);
   EXPECT_EQ((*all)[0].principal, "alice");
@@ -694,12 +735,121 @@ TEST_P(StoreConformanceTest, AuditRoundTripsInAppendOrder) {
   EXPECT_TRUE((*all)[1].redacted);
   EXPECT_EQ((*all)[2].version, kT0 + 5);
 
-  auto one = store_->ReadAudit(Id(1));
+  auto one = store_->ReadAudit({.object_id = Id(1)});
   ASSERT_TRUE(one.ok());
   ASSERT_EQ(one->size(), 2u);
   EXPECT_EQ((*one)[0].channel, "taxii");
   EXPECT_EQ((*one)[1].channel, "export");
 }
+
+// Disclosures to three principals at three times, through keys and through text, read back
+// by principal, time range, object and combinations of them.
+class AuditQueryTest : public StoreConformanceTest {
+ protected:
+  void SetUp() override {
+    StoreConformanceTest::SetUp();
+    MustPut("", {Obj(Id(1), kT0 + 1), Obj(Id(1), kT0 + 2), Obj(Id(2), kT0)});
+    std::vector<int64_t> keys;
+    for (const StoredObject& o : ScanAll({.versions = VersionSelect::kAll})) keys.push_back(o.key);
+    ASSERT_EQ(keys.size(), 3u);
+    // alice at 100 (both versions of 1, by key), bob at 200 (2, by key; 1 as text, redacted),
+    // alice at 300 (2, by key), carol at 400 (1, by key).
+    std::vector<AuditEvent> events = {
+        {.time = kT100,
+         .principal = "alice",
+         .organisation = "bank-a",
+         .channel = "taxii.objects",
+         .objects = {{.key = keys[0]}, {.key = keys[1]}}},
+        {.time = kT200,
+         .principal = "bob",
+         .organisation = "bank-b",
+         .channel = "export",
+         .objects = {{.key = keys[2]}, {.id = Id(1), .version = kT0 + 9, .redacted = true}}},
+        {.time = kT300,
+         .principal = "alice",
+         .organisation = "bank-a",
+         .channel = "taxii.manifest",
+         .objects = {{.key = keys[2]}}},
+        {.time = kT400,
+         .principal = "carol",
+         .organisation = "cert-c",
+         .channel = "taxii.objects",
+         .objects = {{.key = keys[1]}}},
+    };
+    ASSERT_TRUE(store_->AppendAudit(events).ok());
+  }
+
+  // "principal time-offset id-number@version-offset" per record, in order.
+  std::vector<std::string> Audit(const AuditQuery& query) {
+    auto records = store_->ReadAudit(query);
+    EXPECT_TRUE(records.ok()) << records.status();
+    std::vector<std::string> out;
+    if (!records.ok()) return out;
+    for (const AuditRecord& r : *records) {
+      const std::string object = r.object_id == Id(1) ? "1" : r.object_id == Id(2) ? "2" : "?";
+      out.push_back(r.principal + " " + std::to_string(r.time - kT0) + " " + object + "@" +
+                    std::to_string(r.version - kT0) + (r.redacted ? " redacted" : ""));
+    }
+    return out;
+  }
+
+  static constexpr Timestamp kT100 = kT0 + 100;
+  static constexpr Timestamp kT200 = kT0 + 200;
+  static constexpr Timestamp kT300 = kT0 + 300;
+  static constexpr Timestamp kT400 = kT0 + 400;
+};
+
+TEST_P(AuditQueryTest, EmptyQueryReadsEverythingInAppendOrder) {
+  EXPECT_THAT(Audit({}), ElementsAre("alice 100 1@1", "alice 100 1@2", "bob 200 2@0",
+                                     "bob 200 1@9 redacted", "alice 300 2@0", "carol 400 1@2"));
+}
+
+TEST_P(AuditQueryTest, ByPrincipal) {
+  EXPECT_THAT(Audit({.principal = "alice"}),
+              ElementsAre("alice 100 1@1", "alice 100 1@2", "alice 300 2@0"));
+  EXPECT_THAT(Audit({.principal = "bob"}), ElementsAre("bob 200 2@0", "bob 200 1@9 redacted"));
+  EXPECT_THAT(Audit({.principal = "Alice"}), IsEmpty());  // names are exact
+  EXPECT_THAT(Audit({.principal = "nobody"}), IsEmpty());
+}
+
+TEST_P(AuditQueryTest, SinceIsInclusiveUntilIsExclusive) {
+  EXPECT_THAT(Audit({.since = kT200}),
+              ElementsAre("bob 200 2@0", "bob 200 1@9 redacted", "alice 300 2@0", "carol 400 1@2"));
+  EXPECT_THAT(Audit({.since = kT200 + 1}), ElementsAre("alice 300 2@0", "carol 400 1@2"));
+  EXPECT_THAT(Audit({.until = kT200}), ElementsAre("alice 100 1@1", "alice 100 1@2"));
+  EXPECT_THAT(Audit({.until = kT200 + 1}),
+              ElementsAre("alice 100 1@1", "alice 100 1@2", "bob 200 2@0", "bob 200 1@9 redacted"));
+  EXPECT_THAT(Audit({.since = kT200, .until = kT400}),
+              ElementsAre("bob 200 2@0", "bob 200 1@9 redacted", "alice 300 2@0"));
+  EXPECT_THAT(Audit({.since = kT300, .until = kT300}), IsEmpty());
+  EXPECT_THAT(Audit({.since = kT400 + 1}), IsEmpty());
+}
+
+TEST_P(AuditQueryTest, FiltersCombine) {
+  EXPECT_THAT(Audit({.principal = "alice", .since = kT200}), ElementsAre("alice 300 2@0"));
+  EXPECT_THAT(Audit({.principal = "alice", .until = kT300}),
+              ElementsAre("alice 100 1@1", "alice 100 1@2"));
+  EXPECT_THAT(Audit({.object_id = Id(1)}), ElementsAre("alice 100 1@1", "alice 100 1@2",
+                                                       "bob 200 1@9 redacted", "carol 400 1@2"));
+  EXPECT_THAT(Audit({.object_id = Id(1), .principal = "bob"}), ElementsAre("bob 200 1@9 redacted"));
+  EXPECT_THAT(Audit({.object_id = Id(2), .principal = "alice", .since = kT100, .until = kT400}),
+              ElementsAre("alice 300 2@0"));
+  EXPECT_THAT(Audit({.object_id = Id(1), .since = kT300}), ElementsAre("carol 400 1@2"));
+  EXPECT_THAT(Audit({.object_id = Id(3)}), IsEmpty());
+  Reopen();
+  EXPECT_THAT(Audit({.object_id = Id(2), .principal = "bob"}), ElementsAre("bob 200 2@0"));
+}
+
+TEST_P(AuditQueryTest, RangeEndingBeforeItStartsIsInvalidArgument) {
+  EXPECT_EQ(store_->ReadAudit({.since = kT300, .until = kT200}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, AuditQueryTest,
+                         ::testing::Values(SqliteBackend(), SqliteCachedBackend()),
+                         [](const ::testing::TestParamInfo<BackendParam>& info) {
+                           return info.param.name;
+                         });
 
 TEST_P(StoreConformanceTest, MetaIsSetReadAndOverwritten) {
   auto missing = store_->GetMeta("sync.cursor");
@@ -725,7 +875,7 @@ TEST_P(StoreConformanceTest, ReopenedStoreKeepsEverything) {
   Reopen();
   EXPECT_THAT(Keys({.collection_id = kCollectionA}), ElementsAre(Key(Id(1), kT0)));
   EXPECT_EQ(store_->LookupValue("evil.example")->size(), 1u);
-  EXPECT_EQ(store_->ReadAudit("")->size(), 1u);
+  EXPECT_EQ(store_->ReadAudit({})->size(), 1u);
   EXPECT_EQ(*store_->GetMeta("k"), "v");
   EXPECT_THAT(MustPut(kCollectionA, {r}), ElementsAre(PutOutcome::kUnchanged));
 }
@@ -895,14 +1045,14 @@ TEST_P(StoreConformanceTest, AuditByKeyResolvesIdAndVersion) {
   std::vector<AuditEvent> records = {page, text};
   ASSERT_TRUE(store_->AppendAudit(records).ok());
   Reopen();
-  auto one = store_->ReadAudit(Id(1));
+  auto one = store_->ReadAudit({.object_id = Id(1)});
   ASSERT_TRUE(one.ok()) << one.status();
   ASSERT_EQ(one->size(), 3u);
   EXPECT_EQ((*one)[0].version, kT0 + 1);
   EXPECT_EQ((*one)[1].version, kT0 + 2);
   EXPECT_EQ((*one)[2].version, kT0 + 9);
   EXPECT_EQ((*one)[2].channel, "export");
-  EXPECT_EQ(store_->ReadAudit("")->size(), 4u);
+  EXPECT_EQ(store_->ReadAudit({})->size(), 4u);
 }
 
 // --- several version selectors (TAXII match[version]=first,last / last,<timestamp>) -------

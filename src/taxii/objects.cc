@@ -158,8 +158,9 @@ Response Service::AddObjects(const Call& call, std::string_view collection_id) {
                      " bytes; this API root accepts at most ", call.root.max_content_length));
   }
   const util::Timestamp request_time = clock_.Now();
-  const store::Provenance provenance{store::Provenance::Kind::kLocal,
-                                     util::StrCat("taxii:", call.principal.name)};
+  const store::Provenance provenance{.kind = store::Provenance::Kind::kLocal,
+                                     .source = util::StrCat("taxii:", call.principal.name),
+                                     .organisation = call.principal.organisation};
   auto parsed = ParseAddObjects(call.request.body, validator_, provenance);
   if (!parsed.ok()) return ErrorFromStatus(parsed.status());
   std::vector<store::PutOutcome> outcomes;

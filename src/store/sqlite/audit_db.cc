@@ -235,11 +235,22 @@ AuditVerification AuditDb::Verify() {
   return result;
 }
 
-void AuditDb::Scan(const std::function<void(const AuditRecord&, int64_t)>& fn) {
+void AuditDb::Scan(const AuditQuery& query,
+                   const std::function<void(const AuditRecord&, int64_t)>& fn) {
   std::lock_guard lock(mu_);
-  SQLite::Statement select(db_,
-                           "SELECT time, principal, organisation, channel, objects"
-                           " FROM disclosures ORDER BY seq");
+  // No index on principal or time: every TAXII response appends a row and would pay for it,
+  // while these queries are an operator's, over compact rows (one per event), in seq order.
+  std::string sql =
+      "SELECT time, principal, organisation, channel, objects FROM disclosures WHERE 1";
+  if (!query.principal.empty()) sql += " AND principal = ?";
+  if (query.since) sql += " AND time >= ?";
+  if (query.until) sql += " AND time < ?";
+  sql += " ORDER BY seq";
+  SQLite::Statement select(db_, sql);
+  int index = 0;
+  if (!query.principal.empty()) select.bind(++index, query.principal);
+  if (query.since) select.bind(++index, *query.since);
+  if (query.until) select.bind(++index, *query.until);
   AuditRecord r;
   AuditedObject o;
   while (select.executeStep()) {

@@ -45,9 +45,12 @@ class AuditDb {
   // Appends `events` in one transaction.
   void Append(std::span<const AuditEvent> events);
 
-  // Calls `fn` for every disclosed version, oldest first, with its key; for versions stored
-  // by key, `object_id` is empty and `version` kNoVersion (the caller resolves keys).
-  void Scan(const std::function<void(const AuditRecord&, int64_t key)>& fn);
+  // Calls `fn` for every disclosed version of the events that `query`'s principal and time
+  // range select (in SQL), oldest first, with its key; for versions stored by key,
+  // `object_id` is empty and `version` kNoVersion. `query.object_id` is not applied here:
+  // keys are resolved, and objects selected, by the caller (the store knows the keys).
+  void Scan(const AuditQuery& query,
+            const std::function<void(const AuditRecord&, int64_t key)>& fn);
 
   // Recomputes the hash chain over every row.
   AuditVerification Verify();

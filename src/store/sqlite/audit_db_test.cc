@@ -58,7 +58,7 @@ TEST(AuditDbTest, APageOfDisclosuresIsOneSmallRow) {
     const std::vector<AuditEvent> events = {page, other};
     db.Append(events);
     std::vector<std::pair<AuditRecord, int64_t>> read;
-    db.Scan([&](const AuditRecord& r, int64_t key) { read.emplace_back(r, key); });
+    db.Scan({}, [&](const AuditRecord& r, int64_t key) { read.emplace_back(r, key); });
     ASSERT_EQ(read.size(), 200u);
     EXPECT_EQ(read[0].first.principal, "soc-bank-a");
     EXPECT_EQ(read[150].first.principal, "partner-sg");

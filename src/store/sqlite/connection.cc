@@ -114,9 +114,9 @@ void Writer::Prepare() {
   constexpr std::string_view kObjects =
       "INSERT OR IGNORE INTO objects (id, version, type, spec_version, created, revoked, "
       "created_by_ref,"
-      " tlp, valid_from, valid_until, provenance_kind, provenance_source, body, content_hash,"
-      " first_added)";
-  constexpr std::string_view kObjectRow = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+      " tlp, valid_from, valid_until, provenance_kind, provenance_source, origin_org, body,"
+      " content_hash, first_added)";
+  constexpr std::string_view kObjectRow = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
   constexpr std::string_view kObjectTail = "";
   insert_object_ = insert(kObjects, kObjectRow, kObjectTail, 1);
   insert_objects_ = insert(kObjects, kObjectRow, kObjectTail, kRowsPerInsert);
@@ -149,7 +149,7 @@ void Writer::Prepare() {
 }
 
 size_t Writer::InsertObjects(std::span<const ObjectRecord> rows, int64_t base) {
-  return InsertRows(*insert_objects_, *insert_object_, rows, 15,
+  return InsertRows(*insert_objects_, *insert_object_, rows, 16,
                     [&](SQLite::Statement& s, int c, const ObjectRecord& r, size_t i) {
                       s.bindNoCopy(c, r.id);
                       s.bind(c + 1, r.version);
@@ -163,10 +163,11 @@ size_t Writer::InsertObjects(std::span<const ObjectRecord> rows, int64_t base) {
                       BindOptional(s, c + 9, r.valid_until);
                       s.bind(c + 10, static_cast<int>(r.provenance.kind));
                       s.bindNoCopy(c + 11, r.provenance.source);
-                      s.bindNoCopy(c + 12, r.body);
-                      s.bindNoCopy(c + 13, r.content_hash.data(),
+                      s.bindNoCopy(c + 12, r.provenance.organisation);
+                      s.bindNoCopy(c + 13, r.body);
+                      s.bindNoCopy(c + 14, r.content_hash.data(),
                                    static_cast<int>(r.content_hash.size()));
-                      s.bind(c + 14, base + static_cast<int64_t>(i));
+                      s.bind(c + 15, base + static_cast<int64_t>(i));
                     });
 }
 

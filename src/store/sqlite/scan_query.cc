@@ -23,8 +23,8 @@ namespace {
 
 constexpr const char* kSelect =
     "SELECT o.id, o.version, o.type, o.spec_version, o.created, o.revoked, o.created_by_ref,"
-    " o.tlp, o.valid_from, o.valid_until, o.provenance_kind, o.provenance_source, o.body,"
-    " o.content_hash, o.first_added, ";
+    " o.tlp, o.valid_from, o.valid_until, o.provenance_kind, o.provenance_source, o.origin_org,"
+    " o.body, o.content_hash, o.first_added, ";
 
 class Builder {
  public:

@@ -30,6 +30,7 @@ enum ScanColumn : int {
   kColValidUntil,
   kColProvenanceKind,
   kColProvenanceSource,
+  kColOriginOrg,
   kColBody,
   kColContentHash,
   kColKey,

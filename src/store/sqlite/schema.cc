@@ -17,6 +17,10 @@
 //    scan. UNIQUE(collection, object) makes membership idempotent and gives the reverse
 //    lookup used by version selection.
 //  * object_values is clustered on value for "where else have we seen X".
+//  * objects.origin_org (version 4) is the organisation a version came from, for origin
+//    binding in the sharing policy. Added with ALTER TABLE, so it sits after the body: it is
+//    read only together with the body (never in a filter), so that costs nothing, and the
+//    migration is instant on a large store instead of a rewrite of every row.
 //  * Foreign keys are deferred (checked at commit) so multi-row inserts need no statement
 //    journal (see connection.cc).
 #include "store/sqlite/schema.h"
@@ -125,8 +129,14 @@ constexpr std::string_view kV3 = R"sql(
 ALTER TABLE collections ADD COLUMN removals INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Version 4: the organisation each version came from (Provenance::organisation); versions
+// stored before it have none recorded, which reads as this node's own.
+constexpr std::string_view kV4 = R"sql(
+ALTER TABLE objects ADD COLUMN origin_org TEXT NOT NULL DEFAULT '';
+)sql";
+
 // Append new versions here; never edit a released script.
-constexpr std::string_view kMigrations[] = {kV1, kV2, kV3};
+constexpr std::string_view kMigrations[] = {kV1, kV2, kV3, kV4};
 
 }  // namespace
 

@@ -83,6 +83,7 @@ void ReadObject(sqlite3_stmt* stmt, StoredObject& out) {
   r.valid_until = OptionalInt(stmt, kColValidUntil);
   r.provenance.kind = ProvenanceKindOf(sqlite3_column_int64(stmt, kColProvenanceKind));
   AssignText(r.provenance.source, stmt, kColProvenanceSource);
+  AssignText(r.provenance.organisation, stmt, kColOriginOrg);
   AssignText(r.body, stmt, kColBody);
   AssignText(r.content_hash, stmt, kColContentHash);
   out.key = sqlite3_column_int64(stmt, kColKey);
@@ -396,17 +397,27 @@ absl::Status SqliteStore::DoAppendAudit(std::span<const AuditEvent> events) {
   });
 }
 
-absl::StatusOr<std::vector<AuditRecord>> SqliteStore::DoReadAudit(std::string_view object_id) {
+absl::StatusOr<std::vector<AuditRecord>> SqliteStore::DoReadAudit(const AuditQuery& query) {
   return Guard("read audit", [&]() -> absl::StatusOr<std::vector<AuditRecord>> {
     auto reader = readers_->Acquire();
     std::vector<AuditRecord> out;
-    // Records written before the audit log had its own file (schema version 1 of the store).
-    constexpr const char* kSelect =
-        "SELECT time, principal, organisation, channel, object_id, version, redacted FROM audit";
-    Use legacy(reader->Prepare(object_id.empty()
-                                   ? absl::StrCat(kSelect, " ORDER BY seq")
-                                   : absl::StrCat(kSelect, " WHERE object_id = ? ORDER BY seq")));
-    if (!object_id.empty()) legacy->bind(1, std::string(object_id));
+    // Records written before the audit log had its own file (schema version 1 of the store):
+    // one row per disclosed version, so every filter is SQL. The text depends only on which
+    // filters are set.
+    std::string legacy_sql =
+        "SELECT time, principal, organisation, channel, object_id, version, redacted FROM audit"
+        " WHERE 1";
+    if (!query.object_id.empty()) legacy_sql += " AND object_id = ?";
+    if (!query.principal.empty()) legacy_sql += " AND principal = ?";
+    if (query.since) legacy_sql += " AND time >= ?";
+    if (query.until) legacy_sql += " AND time < ?";
+    legacy_sql += " ORDER BY seq";
+    Use legacy(reader->Prepare(legacy_sql));
+    int index = 0;
+    if (!query.object_id.empty()) legacy->bind(++index, query.object_id);
+    if (!query.principal.empty()) legacy->bind(++index, query.principal);
+    if (query.since) legacy->bind(++index, *query.since);
+    if (query.until) legacy->bind(++index, *query.until);
     while (legacy->executeStep()) {
       out.push_back(AuditRecord{.time = legacy->getColumn(0).getInt64(),
                                 .principal = legacy->getColumn(1).getString(),
@@ -416,7 +427,18 @@ absl::StatusOr<std::vector<AuditRecord>> SqliteStore::DoReadAudit(std::string_vi
                                 .version = legacy->getColumn(5).getInt64(),
                                 .redacted = legacy->getColumn(6).getInt() != 0});
     }
-    // Keys are resolved through the objects table (versions are never deleted from it).
+    // Keys are resolved through the objects table (versions are never deleted from it). With
+    // an object id, its versions' keys are looked up once, and other keys are skipped without
+    // resolving them.
+    std::optional<std::unordered_map<int64_t, Timestamp>> object_keys;
+    if (!query.object_id.empty()) {
+      object_keys.emplace();
+      Use versions(reader->Prepare("SELECT first_added, version FROM objects WHERE id = ?"));
+      versions->bind(1, query.object_id);
+      while (versions->executeStep()) {
+        object_keys->emplace(versions->getColumn(0).getInt64(), versions->getColumn(1).getInt64());
+      }
+    }
     Use by_key(reader->Prepare("SELECT id, version FROM objects WHERE first_added = ?"));
     std::unordered_map<int64_t, std::pair<std::string, Timestamp>> resolved;
     auto resolve = [&](int64_t key) -> const std::pair<std::string, Timestamp>& {
@@ -430,10 +452,21 @@ absl::StatusOr<std::vector<AuditRecord>> SqliteStore::DoReadAudit(std::string_vi
       }
       return resolved.emplace(key, std::move(value)).first->second;
     };
-    audit_->Scan([&](const AuditRecord& r, int64_t key) {
+    audit_->Scan(query, [&](const AuditRecord& r, int64_t key) {
+      if (key > 0 && object_keys) {
+        const auto it = object_keys->find(key);
+        if (it == object_keys->end()) return;
+        AuditRecord full = r;
+        full.object_id = query.object_id;
+        full.version = it->second;
+        out.push_back(std::move(full));
+        return;
+      }
       AuditRecord full = r;
       if (key > 0) std::tie(full.object_id, full.version) = resolve(key);
-      if (object_id.empty() || full.object_id == object_id) out.push_back(std::move(full));
+      if (query.object_id.empty() || full.object_id == query.object_id) {
+        out.push_back(std::move(full));
+      }
     });
     return out;
   });

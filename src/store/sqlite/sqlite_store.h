@@ -62,7 +62,7 @@ class SqliteStore final : public Store {
   absl::StatusOr<std::optional<StatusRecord>> DoGetStatus(std::string_view id) override;
   absl::StatusOr<Stats> DoGetStats() override;
   absl::Status DoAppendAudit(std::span<const AuditEvent> events) override;
-  absl::StatusOr<std::vector<AuditRecord>> DoReadAudit(std::string_view object_id) override;
+  absl::StatusOr<std::vector<AuditRecord>> DoReadAudit(const AuditQuery& query) override;
   absl::StatusOr<AuditVerification> DoVerifyAudit() override;
   absl::StatusOr<std::optional<std::string>> DoGetMeta(std::string_view key) override;
   absl::Status DoSetMeta(std::string_view key, std::string_view value) override;
