@@ -3,6 +3,8 @@
 TLP:GREEN, one producer identity), shaped like real feed content, for CLI benchmarks:
 
     python3 bench/gen_indicators.py 1000000 > /tmp/indicators-1m.json
+    python3 bench/gen_indicators.py 100000 10 > /tmp/indicators.json   # 10 % with a granular
+        # TLP:AMBER+STRICT marking on their description (sharing-policy benchmark)
 """
 import json
 import random
@@ -12,6 +14,7 @@ import uuid
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100000
+    granular_percent = int(sys.argv[2]) if len(sys.argv) > 2 else 0
     rng = random.Random(42)
     producer = f"identity--{uuid.UUID(int=rng.getrandbits(128), version=4)}"
     out = sys.stdout
@@ -40,6 +43,10 @@ def main() -> None:
             "labels": ["phishing"], "confidence": 80,
             "object_marking_refs": ["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"],
         }
+        if granular_percent and i % 100 < granular_percent:
+            obj["granular_markings"] = [{
+                "marking_ref": "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003",
+                "selectors": ["description"]}]
         if i:
             out.write(",")
         out.write(json.dumps(obj, separators=(",", ":")))

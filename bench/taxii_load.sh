@@ -10,6 +10,12 @@
 # POSITIONS is how many different page starts the requests use, spread over the collection:
 # 1000 pages (~130 MB of rows) do not fit the server's 64 MiB page cache, so most requests
 # read SQLite; 10 is what many clients polling the same feed look like (pages from memory).
+# POLICY=1 in the environment runs the same load with the sharing policy at work: the token
+# belongs to a constituent (bank-a) that receives the collection through a community
+# agreement among several, and 10 % of the objects carry a granular TLP:AMBER+STRICT marking on
+# their description, which the policy removes from what bank-a receives (redaction). Without
+# it the token belongs to the node's own organisation (no agreement to evaluate, nothing to
+# redact).
 # Prints wrk's report and one summary line. Talks only to 127.0.0.1.
 set -euo pipefail
 
@@ -31,9 +37,56 @@ trap cleanup EXIT
 
 "$KONGSI" -q --data-dir "$TMP/node" init >/dev/null
 COLLECTION=$("$KONGSI" --data-dir "$TMP/node" collections create "load test")
-python3 "$HERE/gen_indicators.py" "$OBJECTS" > "$TMP/objects.json"
+if [ "${POLICY:-0}" = 1 ]; then
+  python3 "$HERE/gen_indicators.py" "$OBJECTS" 10 > "$TMP/objects.json"
+  cat > "$TMP/node/kongsi.toml" <<TOML
+[policy]
+drop_properties = ["x_internal_*"]
+[[organisation]]
+name = "bank-a"
+[[organisation]]
+name = "bank-b"
+[[organisation]]
+name = "sg-cert"
+[[organisation]]
+name = "th-cert"
+[[community]]
+name = "finance"
+members = ["bank-a", "bank-b"]
+[[community]]
+name = "asean-cert"
+members = ["sg-cert", "th-cert"]
+[[agreement]]
+name = "asean"
+with = ["asean-cert"]
+collections = ["*"]
+max_tlp = "amber"
+[[agreement]]
+name = "sg-bilateral"
+with = ["sg-cert"]
+collections = ["*"]
+max_tlp = "amber+strict"
+[[agreement]]
+name = "finance-sector"
+with = ["finance"]
+collections = ["$COLLECTION"]
+max_tlp = "amber"
+drop_properties = ["x_*"]
+strip_reference_hosts = ["*.corp.example"]
+[[agreement]]
+name = "finance-old"
+with = ["finance"]
+collections = ["$COLLECTION"]
+max_tlp = "green"
+expires = 2026-01-01
+TOML
+  ORG_ARGS=(--org bank-a)
+else
+  python3 "$HERE/gen_indicators.py" "$OBJECTS" > "$TMP/objects.json"
+  ORG_ARGS=()
+fi
 "$KONGSI" -q --data-dir "$TMP/node" ingest -c "$COLLECTION" "$TMP/objects.json"
-TOKEN=$("$KONGSI" -q --data-dir "$TMP/node" token create --name load --read "$COLLECTION")
+TOKEN=$("$KONGSI" -q --data-dir "$TMP/node" token create --name load --read "$COLLECTION" "${ORG_ARGS[@]}")
 
 "$KONGSI" -q --data-dir "$TMP/node" serve --listen 127.0.0.1:0 > "$TMP/serve.out" 2>&1 &
 SERVER_PID=$!
@@ -75,10 +128,10 @@ PY
   echo 'end'
 } > "$TMP/page.lua"
 
-echo "== kongsi TAXII: $OBJECTS objects, GET page of 100 from $POSITIONS positions, $CONNECTIONS connections, $SECONDS_ s"
+echo "== kongsi TAXII: $OBJECTS objects, GET page of 100 from $POSITIONS positions, $CONNECTIONS connections, $SECONDS_ s, policy=${POLICY:-0}"
 # One page to check the response is a full page of objects.
-curl -s -H 'Accept: application/taxii+json;version=2.1' -H "Authorization: Bearer $TOKEN" "$BASE$OBJECTS_PATH?limit=100" | python3 -c "import json,sys; d=json.load(sys.stdin); print('page check: %d objects, more=%s' % (len(d.get('objects', [])), d.get('more')))"
+curl -s -H 'Accept: application/taxii+json;version=2.1' -H "Authorization: Bearer $TOKEN" "$BASE$OBJECTS_PATH?limit=100" | python3 -c "import json,sys; d=json.load(sys.stdin); o=d.get('objects', []); print('page check: %d objects, more=%s, %d with a description' % (len(o), d.get('more'), sum('description' in x for x in o)))"
 wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_}s" --latency -s "$TMP/page.lua" "$BASE" | tee "$TMP/wrk.out"
 RPS=$(grep '^Requests/sec' "$TMP/wrk.out" | awk '{print $2}')
 P99=$(grep -E '^ +99%' "$TMP/wrk.out" | awk '{print $2}')
-echo "summary: objects=$OBJECTS positions=$POSITIONS connections=$CONNECTIONS requests_per_second=$RPS p99=$P99"
+echo "summary: policy=${POLICY:-0} objects=$OBJECTS positions=$POSITIONS connections=$CONNECTIONS requests_per_second=$RPS p99=$P99"

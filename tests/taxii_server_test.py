@@ -24,6 +24,7 @@ import http.client
 import json
 import os
 import re
+import sqlite3
 import threading
 import time
 import unittest
@@ -132,6 +133,7 @@ class TaxiiServerTest(ServerTestCase):
         cls.reader_token = cls.new_token(d, "reader", read=["main", cls.rw], write=["wo"])
         cls.writer_token = cls.new_token(d, "writer", read=[cls.rw], write=["rw"])
         cls.other_token = cls.new_token(d, "other", read=["rw"], write=[cls.rw])
+        cls.partner_token = cls.new_token(d, "partner-poster", write=["rw"], org="Partner Bank")
         cls.nobody_token = cls.new_token(d, "nobody")
 
         cls.access_log = os.path.join(os.path.dirname(d), "access.log")
@@ -167,6 +169,7 @@ alias = "cfg"
         cls.reader = TaxiiClient(cls.server.port, cls.reader_token)
         cls.writer = TaxiiClient(cls.server.port, cls.writer_token)
         cls.other = TaxiiClient(cls.server.port, cls.other_token)
+        cls.partner = TaxiiClient(cls.server.port, cls.partner_token)
         cls.nobody = TaxiiClient(cls.server.port, cls.nobody_token)
         cls.anon = TaxiiClient(cls.server.port, None)
 
@@ -634,6 +637,21 @@ alias = "cfg"
         # the status resource path works without its final slash too
         self.assertEqual(self.assert_taxii(
             self.writer.get("/api1/status/%s" % status["id"])), status)
+
+    def test_posted_objects_record_the_senders_organisation(self):
+        # Origin binding in the sharing policy depends on knowing whose objects these are.
+        from_partner = stix_indicator()
+        from_writer = stix_indicator()  # the writer token has no organisation
+        self.assert_taxii(self.partner.post(self.objects_path(self.rw), {"objects": [from_partner]}),
+                          202)
+        self.assert_taxii(self.writer.post(self.objects_path(self.rw), {"objects": [from_writer]}),
+                          202)
+        path = os.path.join(self.node_dir, "store.db")
+        db = sqlite3.connect("file:%s?mode=ro" % path, uri=True, timeout=10)
+        self.addCleanup(db.close)
+        origins = dict(db.execute("SELECT id, origin_org FROM objects WHERE id IN (?, ?)",
+                                  (from_partner["id"], from_writer["id"])).fetchall())
+        self.assertEqual(origins, {from_partner["id"]: "Partner Bank", from_writer["id"]: ""})
 
     def test_post_stores_valid_objects_and_reports_invalid_ones(self):
         good = [stix_indicator(), stix_indicator()]

@@ -148,15 +148,19 @@ int RunVerify(const GlobalOptions& global) {
 void AddAuditCommand(CLI::App& app, GlobalOptions& options, int& exit_code) {
   auto opts = std::make_shared<AuditOptions>();
   CLI::App* cmd = app.add_subcommand("audit", "show the disclosure audit log");
-  cmd->add_option("--object", opts->object_id, "only disclosures of this object id");
+  cmd->add_option("--object", opts->object_id, "only disclosures of this object id")
+      ->type_name("ID");
   cmd->add_option("--principal", opts->principal,
                   "only disclosures to this principal (exact name, e.g. operator:alice or a "
-                  "token name)");
+                  "token name)")
+      ->type_name("NAME");
   cmd->add_option("--since", opts->since,
                   "only disclosures at or after TIME: RFC 3339 (2024-05-01T08:00:00Z) or a date "
-                  "(2024-05-01, midnight UTC)");
+                  "(2024-05-01, midnight UTC)")
+      ->type_name("TIME");
   cmd->add_option("--until", opts->until,
-                  "only disclosures before TIME (exclusive): RFC 3339 or a date (midnight UTC)");
+                  "only disclosures before TIME (exclusive): RFC 3339 or a date (midnight UTC)")
+      ->type_name("TIME");
   cmd->add_option("--format", opts->format,
                   "text (default), jsonl or csv (RFC 4180, with a header row)");
   CLI::App* verify = cmd->add_subcommand(

@@ -52,13 +52,25 @@ int RunExport(const GlobalOptions& global, const ExportOptions& options) {
     return kExitUnusable;
   }
   if (!options.collection.empty()) {
-    if (auto c = node->store->GetCollection(options.collection); !c.ok()) {
-      PrintError(c.status());
-      return kExitUnusable;
+    // An id or an alias.
+    auto c = node->store->GetCollection(options.collection);
+    if (!c.ok()) {
+      auto all = node->store->ListCollections();
+      const store::Collection* by_alias = nullptr;
+      for (const store::Collection& known : all.ok() ? *all : std::vector<store::Collection>{}) {
+        if (!known.alias.empty() && known.alias == options.collection) by_alias = &known;
+      }
+      if (by_alias == nullptr) {
+        PrintError(c.status());
+        return kExitUnusable;
+      }
+      query.collection_id = by_alias->id;
     }
   }
   policy::Principal recipient = policy::LocalOperator(node->identity_id);
-  std::shared_ptr<const policy::Policy> sharing_policy;
+  // The operator receives everything whatever the policy says; the built-in one names the
+  // node's organisation in the audit log.
+  std::shared_ptr<const policy::Policy> sharing_policy = policy::Policy::BuiltIn(node->identity_id);
   if (!options.for_principal.empty()) {
     if (options.collection.empty()) {
       PrintError("--for needs --collection: principals receive objects through collections");

@@ -162,7 +162,8 @@ void AddIngestCommand(CLI::App& app, GlobalOptions& options, int& exit_code) {
   cmd->add_option("-c,--collection", opts->collection, "add the objects to this collection (id)");
   cmd->add_option("--origin", opts->origin,
                   "organisation the input came from (a partner's name or identity id), e.g. for "
-                  "a partner's feed; default: this node");
+                  "a partner's feed; default: this node")
+      ->type_name("ORG");
   cmd->add_flag("--atomic", opts->atomic, "store nothing unless every object is valid");
   cmd->add_flag("--json", opts->json, "print the summary as JSON");
   cmd->callback([&options, &exit_code, opts] { exit_code = RunIngest(options, *opts); });

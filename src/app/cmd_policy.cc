@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 #include "app/commands.h"
@@ -158,24 +159,40 @@ int RunExplain(const GlobalOptions& global, const PolicyOptions& options) {
 }
 
 int RunReload(const GlobalOptions& global, const PolicyOptions& options) {
-  auto loaded = Load(global, options);
-  if (!loaded.ok()) {
-    PrintError(loaded.status());
+  // The server records its pid and the --config it was started with: check what it will read.
+  const std::string pid_path = ServePidPath(ResolveDataDir(global));
+  long pid = 0;
+  std::string server_config;
+  {
+    std::ifstream in(pid_path);
+    if (!(in >> pid) || pid <= 1) {
+      PrintError(util::StrCat("no running kongsi serve for this data directory (", pid_path,
+                              " is missing)"));
+      return kExitUnusable;
+    }
+    in.ignore(1);
+    std::getline(in, server_config);
+  }
+  if (!options.config_path.empty() &&
+      std::filesystem::absolute(options.config_path).string() != server_config) {
+    PrintError(
+        util::StrCat("the server reads ",
+                     server_config.empty() ? "the data directory's kongsi.toml" : server_config,
+                     ", not ", options.config_path));
     return kExitUnusable;
+  }
+  PolicyOptions as_server = options;
+  as_server.config_path = server_config;
+  auto loaded = Load(global, as_server);
+  if (!loaded.ok()) {
+    PrintError(util::StrCat(loaded.status().message(), " (the server keeps the policy in force)"));
+    return kExitFindings;
   }
   // Checked here first: a policy with errors is refused before the server sees it.
   if (auto compiled = CompileNodePolicy(loaded->node, loaded->config); !compiled.ok()) {
     PrintError(
         util::StrCat(compiled.status().message(), " (the server keeps the policy in force)"));
     return kExitFindings;
-  }
-  const std::string pid_path = ServePidPath(loaded->node.data_dir);
-  long pid = 0;
-  std::ifstream in(pid_path);
-  if (!(in >> pid) || pid <= 1) {
-    PrintError(util::StrCat("no running kongsi serve for this data directory (", pid_path,
-                            " is missing)"));
-    return kExitUnusable;
   }
   if (kill(static_cast<pid_t>(pid), SIGHUP) != 0) {
     PrintError(util::StrCat("cannot signal kongsi serve (pid ", pid, "): ", std::strerror(errno)));

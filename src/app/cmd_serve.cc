@@ -21,7 +21,6 @@
 #include "http/server.h"
 #include "policy/disclosure.h"
 #include "policy/tokens.h"
-#include "spdlog/spdlog.h"
 #include "store/scan_cache.h"
 #include "taxii/error.h"
 #include "taxii/service.h"
@@ -110,15 +109,15 @@ std::vector<http::Metrics::LabelledSample> DenialSamples(const policy::Disclosur
   return samples;
 }
 
-// Re-reads the configuration's policy and puts it in force if it compiles.
-void ReloadPolicy(Node& node, const std::string& config_path, policy::Disclosure& disclosure) {
+// Re-reads the configuration's policy and puts it in force if it compiles. The path is found
+// again each time: a kongsi.toml written into the data directory after the start counts.
+void ReloadPolicy(Node& node, const ServeOptions& options, policy::Disclosure& disclosure) {
+  const std::string config_path = ConfigPath(node.data_dir, options.config_path);
   absl::StatusOr<ServeConfig> config = LoadConfigAt(config_path);
   absl::StatusOr<std::shared_ptr<const policy::Policy>> compiled =
       config.ok() ? CompileNodePolicy(node, *config)
                   : absl::StatusOr<std::shared_ptr<const policy::Policy>>(config.status());
   if (!compiled.ok()) {
-    spdlog::error("policy reload refused, the policy in force stays: {}",
-                  std::string(compiled.status().message()));
     std::fprintf(stderr, "kongsi: policy reload refused, the policy in force stays: %s\n",
                  std::string(compiled.status().message()).c_str());
     return;
@@ -223,6 +222,13 @@ int RunServe(const GlobalOptions& global, const ServeOptions& options) {
     PrintError(server.status());
     return kExitUnusable;
   }
+  // For `kongsi policy reload`: which process to signal, and which configuration it reads.
+  const std::string pid_path = ServePidPath(data_dir);
+  std::ofstream(pid_path) << getpid() << "\n"
+                          << (options.config_path.empty()
+                                  ? std::string()
+                                  : std::filesystem::absolute(options.config_path).string())
+                          << "\n";
   const std::string root_url = util::StrCat((*server)->url(), "/taxii2/");
   std::printf("kongsi: serving TAXII 2.1 at %s\n", root_url.c_str());
   if (!admin_token.empty()) {
@@ -233,11 +239,9 @@ int RunServe(const GlobalOptions& global, const ServeOptions& options) {
         admin_token.c_str(), root_url.c_str());
   }
   std::fflush(stdout);
-  const std::string pid_path = ServePidPath(data_dir);
-  std::ofstream(pid_path) << getpid() << "\n";
   int signal = 0;
   while (sigwait(&stop_signals, &signal) == 0 && signal == SIGHUP) {
-    ReloadPolicy(*node, config_path, disclosure);
+    ReloadPolicy(*node, options, disclosure);
   }
   std::error_code ignored;
   std::filesystem::remove(pid_path, ignored);

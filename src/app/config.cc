@@ -579,12 +579,21 @@ absl::StatusOr<toml::table> ParseToml(std::string_view text, std::string_view na
   }
 }
 
+// Configuration files are small; the cap keeps a mistaken path (a device, a log) from being
+// read without end.
+constexpr size_t kMaxConfigBytes = 16 << 20;
+
 absl::StatusOr<std::string> ReadFile(const std::string& path, std::string_view what) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(util::StrCat("cannot read ", what, " ", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+  std::string text(kMaxConfigBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  if (text.size() > kMaxConfigBytes) {
+    return absl::InvalidArgumentError(
+        util::StrCat(path, ": larger than ", kMaxConfigBytes >> 20, " MiB: not a ", what));
+  }
+  return text;
 }
 
 // The policy of kongsi.toml: its own tables, or those of the file [policy] include names

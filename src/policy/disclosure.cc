@@ -52,10 +52,17 @@ absl::Status Disclosure::CheckCollectionVisible(const Principal& principal,
   return absl::OkStatus();
 }
 
-store::AuditEvent Disclosure::NewEvent(const Principal& principal, std::string_view channel) const {
+std::string Disclosure::OriginOf(const Principal& principal) const {
+  const Recipient recipient = policy_.Get()->Resolve(principal);
+  return recipient.own_organisation ? std::string() : recipient.organisation;
+}
+
+store::AuditEvent Disclosure::NewEvent(const Recipient& recipient, std::string_view channel) const {
   store::AuditEvent event;
-  event.principal = principal.name;
-  event.organisation = principal.organisation;
+  event.principal = recipient.principal->name;
+  // The organisation as the policy placed the principal (a [[principal]] entry wins over the
+  // token's own --org).
+  event.organisation = recipient.organisation;
   event.channel = std::string(channel);
   return event;
 }
@@ -70,6 +77,21 @@ void Disclosure::CountDenials(const Principal& principal, const DenialCounts& de
 std::map<std::string, DenialCounts> Disclosure::Denials() const {
   std::lock_guard lock(denials_mu_);
   return denials_;
+}
+
+absl::StatusOr<std::vector<util::Timestamp>> Disclosure::ReceivableVersions(
+    const Principal& principal, const store::ObjectQuery& query) {
+  const std::shared_ptr<const Policy> policy = policy_.Get();
+  const Recipient recipient = policy->Resolve(principal);
+  const Grant grant = policy->GrantFor(recipient, query.collection_id, clock_.Now());
+  std::vector<util::Timestamp> versions;
+  KONGSI_RETURN_IF_ERROR(store_.Scan(query, [&](const store::StoredObject& object) {
+    if (policy->Evaluate(recipient, grant, object.record, validator_).disclosed) {
+      versions.push_back(object.record.version);
+    }
+    return true;
+  }));
+  return versions;
 }
 
 absl::StatusOr<DisclosedPage> Disclosure::Disclose(const Principal& principal,
@@ -115,13 +137,13 @@ absl::StatusOr<DisclosedPage> Disclosure::Disclose(const Principal& principal,
 
   // Delivery of one admitted object; returns false to end the scan.
   std::function<bool(const store::StoredObject&, Admitted&)> deliver;
-  store::AuditEvent buffered_event = NewEvent(principal, channel);
+  store::AuditEvent buffered_event = NewEvent(recipient, channel);
   std::vector<Pending> batch;
   auto flush = [&]() -> absl::Status {
     // Streamed: write-ahead per batch, so a crash can over-report a disclosure but never hide
     // one.
     if (batch.empty()) return absl::OkStatus();
-    store::AuditEvent event = NewEvent(principal, channel);
+    store::AuditEvent event = NewEvent(recipient, channel);
     event.time = clock_.Now();
     event.objects.reserve(batch.size());
     for (const Pending& p : batch) event.objects.push_back(audited(p.object, p.admitted));

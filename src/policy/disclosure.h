@@ -26,6 +26,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "policy/audit_log.h"
@@ -83,12 +84,24 @@ class Disclosure {
                                          const DisclosureSink& sink,
                                          Delivery delivery = Delivery::kStreamed);
 
+  // The versions (StoredObject::record.version) among those `query` selects that `principal`
+  // could receive under the policy in force, redaction included; collection rights are the
+  // caller's business. Nothing is disclosed or audited: for operations that act on objects
+  // without sending them (TAXII delete: a writer must not remove, or learn of, what it may not
+  // see).
+  absl::StatusOr<std::vector<util::Timestamp>> ReceivableVersions(const Principal& principal,
+                                                                  const store::ObjectQuery& query);
+
+  // The organisation objects sent by `principal` come from, as the policy in force places it
+  // (store::Provenance::organisation): "" for the node's own organisation.
+  std::string OriginOf(const Principal& principal) const;
+
   // OK when `principal` may read `collection_id`; NotFound otherwise (same message as an
   // unknown collection). Does not look the collection up (the store's scan does).
   absl::Status CheckCollectionVisible(const Principal& principal, std::string_view collection_id);
 
  private:
-  store::AuditEvent NewEvent(const Principal& principal, std::string_view channel) const;
+  store::AuditEvent NewEvent(const Recipient& recipient, std::string_view channel) const;
   void CountDenials(const Principal& principal, const DenialCounts& denials);
 
   store::Store& store_;

@@ -20,8 +20,11 @@ std::string Level(stix::Tlp tlp) {
   return util::StrCat("TLP:", name);
 }
 
-void Say(std::vector<std::string>* why, std::string text) {
-  if (why != nullptr) why->push_back(std::move(text));
+// Appends a step of the reasoning, built only when someone asked for it (decisions on the
+// disclosure path never build text).
+template <typename Text>
+void Say(std::vector<std::string>* why, const Text& text) {
+  if (why != nullptr) why->push_back(text());
 }
 
 }  // namespace
@@ -268,12 +271,14 @@ Decision Policy::Decide(const Recipient& recipient, const Grant& grant, const Ob
   stix::Tlp tlp = object.tlp;
   if (object.type == "marking-definition" && stix::TlpOfMarkingId(object.id)) {
     tlp = stix::Tlp::kClear;  // the TLP definitions themselves are public
-    Say(why, "a TLP marking definition: public (TLP:CLEAR)");
+    Say(why, [&] { return std::string("a TLP marking definition: public (TLP:CLEAR)"); });
   } else if (tlp == stix::Tlp::kNone) {
     tlp = spec_.default_tlp;
-    Say(why, util::StrCat("no TLP marking: the node's default ", Level(tlp), " applies"));
+    Say(why, [&] {
+      return util::StrCat("no TLP marking: the node's default ", Level(tlp), " applies");
+    });
   } else {
-    Say(why, util::StrCat("marked ", Level(tlp)));
+    Say(why, [&] { return util::StrCat("marked ", Level(tlp)); });
   }
   return DecideLevel(recipient, grant, object, tlp, why);
 }
@@ -303,8 +308,10 @@ Verdict Policy::Evaluate(const Recipient& recipient, const Grant& grant,
       record.body, grant.rules,
       [&](stix::Tlp level) { return MaySeeLevel(recipient, grant, facts, level); }, validator);
   if (!result.ok()) {
-    Say(why, util::StrCat("withheld: the stored object cannot be read (", result.status().message(),
-                          ")"));
+    Say(why, [&] {
+      return util::StrCat("withheld: the stored object cannot be read (", result.status().message(),
+                          ")");
+    });
     verdict.disclosed = false;
     verdict.denial = Denial::kRedactionInvalid;
     return verdict;
@@ -327,18 +334,19 @@ Decision Policy::DecideLevel(const Recipient& recipient, const Grant& grant,
                              std::vector<std::string>* why) const {
   Decision d;
   d.tlp = tlp;
-  auto allow = [&](std::string reason) {
-    Say(why, std::move(reason));
+  auto allow = [&](const auto& reason) {
+    Say(why, reason);
     d.allowed = true;
     return d;
   };
-  auto deny = [&](Denial denial, std::string reason) {
-    Say(why, std::move(reason));
+  auto deny = [&](Denial denial, const auto& reason) {
+    Say(why, reason);
     d.denial = denial;
     return d;
   };
   // 1. The local operator.
-  if (recipient.local_operator) return allow("the local operator receives everything");
+  if (recipient.local_operator)
+    return allow([&] { return std::string("the local operator receives everything"); });
 
   // 2. Origin binding.
   if (!object.origin.empty() && !recipient.own_organisation) {
@@ -350,83 +358,119 @@ Decision Policy::DecideLevel(const Recipient& recipient, const Grant& grant,
                        (!recipient.identity.empty() && object.origin == recipient.identity));
     if (!from_us && !to_origin) {
       if (tlp >= stix::Tlp::kAmber) {
-        return deny(Denial::kOriginBound,
-                    util::StrCat("origin binding: received from ", object.origin, " under ",
-                                 Level(tlp), ", so it goes to nobody but ", object.origin));
+        return deny(Denial::kOriginBound, [&] {
+          return util::StrCat("origin binding: received from ", object.origin, " under ",
+                              Level(tlp), ", so it goes to nobody but ", object.origin);
+        });
       }
       if (tlp == stix::Tlp::kGreen && !SharesCommunity(origin, recipient.org)) {
-        return deny(Denial::kOriginBound,
-                    util::StrCat("origin binding: TLP:GREEN from ", object.origin,
-                                 " stays in its communities, and ", recipient.organisation,
-                                 " shares none with it"));
+        return deny(Denial::kOriginBound, [&] {
+          return util::StrCat("origin binding: TLP:GREEN from ", object.origin,
+                              " stays in its communities, and ", recipient.organisation,
+                              " shares none with it");
+        });
       }
       if (tlp == stix::Tlp::kGreen) {
-        Say(why, util::StrCat("origin binding: TLP:GREEN from ", object.origin, " may go to ",
-                              recipient.organisation, ", which shares a community with it"));
+        Say(why, [&] {
+          return util::StrCat("origin binding: TLP:GREEN from ", object.origin, " may go to ",
+                              recipient.organisation, ", which shares a community with it");
+        });
       }
     } else if (to_origin) {
-      Say(why, util::StrCat("the object came from ", recipient.organisation, " itself"));
+      Say(why,
+          [&] { return util::StrCat("the object came from ", recipient.organisation, " itself"); });
     }
   }
 
   // 3. The node's own organisation.
   if (recipient.own_organisation) {
+    if (recipient.peer && tlp >= stix::Tlp::kAmberStrict) {
+      return deny(tlp == stix::Tlp::kRed ? Denial::kRedNotNamed : Denial::kNeedsDirectAgreement,
+                  [&] { return util::StrCat(Level(tlp), " is never forwarded to a peer node"); });
+    }
     if (tlp != stix::Tlp::kRed) {
-      return allow("the recipient belongs to the node's own organisation");
+      return allow(
+          [&] { return std::string("the recipient belongs to the node's own organisation"); });
     }
     if (Named(recipient, object.body)) {
-      return allow("TLP:RED, and the recipient is named in x_kongsi_recipients");
+      return allow([&] {
+        return std::string("TLP:RED, and the recipient is named in x_kongsi_recipients");
+      });
     }
-    return deny(
-        Denial::kRedNotNamed,
-        "TLP:RED goes only to the recipients named in x_kongsi_recipients; this one is not");
+    return deny(Denial::kRedNotNamed, [&] {
+      return std::string(
+          "TLP:RED goes only to the recipients named in x_kongsi_recipients; this one is not");
+    });
+  }
+  // An organisation the policy does not declare: CLEAR only, whatever names it.
+  if (recipient.org < 0 && tlp != stix::Tlp::kClear) {
+    return deny(Denial::kNoAgreement, [&] {
+      return util::StrCat("the organisation \"", recipient.organisation,
+                          "\" is not declared in the policy, so only TLP:CLEAR may go to it");
+    });
   }
   // 4. CLEAR.
-  if (tlp == stix::Tlp::kClear) return allow("TLP:CLEAR may go to anyone who reads the collection");
+  if (tlp == stix::Tlp::kClear)
+    return allow(
+        [&] { return std::string("TLP:CLEAR may go to anyone who reads the collection"); });
   // 5. RED.
   if (tlp == stix::Tlp::kRed) {
     if (recipient.peer) {
-      return deny(Denial::kRedNotNamed, "TLP:RED is never forwarded to a peer node");
+      return deny(Denial::kRedNotNamed,
+                  [&] { return std::string("TLP:RED is never forwarded to a peer node"); });
     }
     if (Named(recipient, object.body)) {
-      return allow("TLP:RED, and the recipient is named in x_kongsi_recipients");
+      return allow([&] {
+        return std::string("TLP:RED, and the recipient is named in x_kongsi_recipients");
+      });
     }
-    return deny(
-        Denial::kRedNotNamed,
-        "TLP:RED goes only to the recipients named in x_kongsi_recipients; this one is not");
+    return deny(Denial::kRedNotNamed, [&] {
+      return std::string(
+          "TLP:RED goes only to the recipients named in x_kongsi_recipients; this one is not");
+    });
   }
   // 6. Agreements.
   if (grant.agreements.empty()) {
-    return deny(Denial::kNoAgreement,
-                util::StrCat("no agreement in force names ", recipient.organisation,
-                             grant.any_agreement_named ? " for this collection" : "",
-                             ", so only TLP:CLEAR may go to it"));
+    return deny(Denial::kNoAgreement, [&] {
+      return util::StrCat("no agreement in force names ", recipient.organisation,
+                          grant.any_agreement_named ? " for this collection" : "",
+                          ", so only TLP:CLEAR may go to it");
+    });
   }
   Denial closest = Denial::kTlpAboveAgreement;
   for (const Grant::Applicable& applicable : grant.agreements) {
     const AgreementSpec& a = *agreements_[applicable.agreement].spec;
     if (tlp > a.max_tlp) {
-      Say(why, util::StrCat("agreement \"", a.name, "\" allows up to ", Level(a.max_tlp)));
+      Say(why, [&] {
+        return util::StrCat("agreement \"", a.name, "\" allows up to ", Level(a.max_tlp));
+      });
       continue;
     }
     if (tlp == stix::Tlp::kAmberStrict && (!applicable.direct || recipient.peer)) {
       closest = Denial::kNeedsDirectAgreement;
-      Say(why,
-          util::StrCat("agreement \"", a.name, "\": TLP:AMBER+STRICT needs an agreement naming ",
-                       recipient.organisation, " itself, not through a community",
-                       recipient.peer ? ", and never goes to a peer node" : ""));
+      Say(why, [&] {
+        return util::StrCat("agreement \"", a.name,
+                            "\": TLP:AMBER+STRICT needs an agreement naming ",
+                            recipient.organisation, " itself, not through a community",
+                            recipient.peer ? ", and never goes to a peer node" : "");
+      });
       continue;
     }
     if (object.type == "sighting" && !a.sightings) {
       closest = Denial::kSightingsNotShared;
-      Say(why, util::StrCat("agreement \"", a.name, "\" does not let sightings flow"));
+      Say(why,
+          [&] { return util::StrCat("agreement \"", a.name, "\" does not let sightings flow"); });
       continue;
     }
-    return allow(util::StrCat("agreement \"", a.name, "\" allows ", Level(tlp), " to ",
-                              recipient.organisation,
-                              applicable.direct ? "" : " (through a community)"));
+    return allow([&] {
+      return util::StrCat("agreement \"", a.name, "\" allows ", Level(tlp), " to ",
+                          recipient.organisation,
+                          applicable.direct ? "" : " (through a community)");
+    });
   }
-  return deny(closest, util::StrCat("no applicable agreement allows this ", Level(tlp), " object"));
+  return deny(closest, [&] {
+    return util::StrCat("no applicable agreement allows this ", Level(tlp), " object");
+  });
 }
 
 }  // namespace kongsi::policy

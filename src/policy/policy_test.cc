@@ -119,7 +119,7 @@ TEST_F(PolicyTest, OrganisationWithoutAgreementReceivesOnlyClear) {
   EXPECT_FALSE(Allowed(stranger, Tlp::kGreen));
   std::vector<std::string> why;
   EXPECT_FALSE(Allowed(stranger, Tlp::kAmber, kFin, "", "indicator", "{}", &why));
-  EXPECT_THAT(why.back(), HasSubstr("no agreement in force names bank-b-unknown"));
+  EXPECT_THAT(why.back(), HasSubstr("\"bank-b-unknown\" is not declared in the policy"));
 }
 
 TEST_F(PolicyTest, OwnOrganisationReceivesAllButUnnamedRed) {

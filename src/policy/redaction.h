@@ -73,6 +73,11 @@ bool MayNeedRedaction(std::string_view body, std::string_view created_by_ref,
 // are all removed is removed. A stricter marking that selects id, type, spec_version, created,
 // modified or granular_markings, or has no usable selectors, withholds the object, as does a
 // granular marking that selects into granular_markings when redaction changes that list.
+// drop_properties applies to any top-level name; dropping a required one withholds the object
+// (the validator decides). A key given twice inside a granular marking or an external reference
+// (the validator does not look there) is read the strict way: the marking_ref the recipient may
+// not see counts, a url matching a strip pattern strips the reference, and a stricter marking
+// with two selector lists withholds the object.
 absl::StatusOr<RedactionResult> Redact(std::string_view body, const RedactionRules& rules,
                                        const MaySee& may_see, const stix::Validator& validator);
 

@@ -158,9 +158,10 @@ Response Service::AddObjects(const Call& call, std::string_view collection_id) {
                      " bytes; this API root accepts at most ", call.root.max_content_length));
   }
   const util::Timestamp request_time = clock_.Now();
+  // Origin binding follows the organisation the policy places the poster in.
   const store::Provenance provenance{.kind = store::Provenance::Kind::kLocal,
                                      .source = util::StrCat("taxii:", call.principal.name),
-                                     .organisation = call.principal.organisation};
+                                     .organisation = disclosure_.OriginOf(call.principal)};
   auto parsed = ParseAddObjects(call.request.body, validator_, provenance);
   if (!parsed.ok()) return ErrorFromStatus(parsed.status());
   std::vector<store::PutOutcome> outcomes;
@@ -194,8 +195,17 @@ Response Service::DeleteObject(const Call& call, std::string_view collection_id,
   auto filters = ParseFilters(call.request.query, kMatchVersion | kMatchSpecVersion);
   if (!filters.ok()) return ErrorFromStatus(filters.status());
   filters->ids = {std::string(object_id)};
-  auto removed = store_.RemoveFromCollection(
-      ToObjectQuery(*filters, collection->id, store::VersionSelect::kAll, 0));
+  store::ObjectQuery query = ToObjectQuery(*filters, collection->id, store::VersionSelect::kAll, 0);
+  // Only versions the principal could receive: others it may neither remove nor learn of.
+  auto receivable = disclosure_.ReceivableVersions(call.principal, query);
+  if (!receivable.ok()) return ErrorFromStatus(receivable.status());
+  absl::StatusOr<size_t> removed = 0;
+  if (!receivable->empty()) {
+    query.exact_versions = *std::move(receivable);
+    query.versions = store::VersionSelect::kAll;
+    query.also_versions.clear();
+    removed = store_.RemoveFromCollection(query);
+  }
   if (!removed.ok()) return ErrorFromStatus(removed.status());
   if (*removed == 0) {
     return ErrorResponse(404, {},
