@@ -30,6 +30,7 @@
 #include "policy/redaction.h"
 #include "simdjson.h"
 #include "stix/finding.h"
+#include "stix/property_bloom.h"
 #include "stix/tlp.h"
 #include "stix/validate.h"
 
@@ -244,7 +245,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // Changed or withheld: the cheap test must have said so, whether or not it is told the creator.
   const std::string_view creator = StringOr(input, "created_by_ref", "");
   if (!kongsi::policy::MayNeedRedaction(body, creator, rules) ||
-      !kongsi::policy::MayNeedRedaction(body, "", rules)) {
+      !kongsi::policy::MayNeedRedaction(body, "", rules) ||
+      !kongsi::policy::MayNeedRedaction(body, kongsi::stix::PropertyBloom(input), creator, rules)) {
     Fail("MayNeedRedaction is false for an object that redaction changes", body);
   }
   return 0;

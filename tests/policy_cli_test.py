@@ -165,7 +165,7 @@ strip_reference_hosts = ["https://intranet.example/"]
         agreement = '%s:%d:1 agreement "strange"' % (path, line_of(text, "[[agreement]]", 3))
         self.assertIn(agreement + ': recipient "nobody" is neither an organisation nor a '
                       'community', errors)
-        self.assertIn(agreement + ': "modified" drops the required property modified', errors)
+        self.assertIn(agreement + ': "modified" drops modified, which every disclosed object keeps', errors)
         self.assertIn(agreement + ': strip_reference_hosts "https://intranet.example/" is not '
                       'a host name', errors)
         self.assertGreaterEqual(int(self.summary(lines).group(6)), 6)

@@ -5,6 +5,7 @@
 #include "stix/canonical.h"
 #include "stix/markings.h"
 #include "stix/observable.h"
+#include "stix/property_bloom.h"
 
 namespace kongsi::ingest {
 namespace {
@@ -50,6 +51,7 @@ store::ObjectRecord BuildRecord(simdjson::dom::element element, std::string_view
   r.provenance = provenance;
   r.body = raw.empty() ? stix::Minify(element) : stix::MinifyText(raw);
   r.content_hash = stix::ContentHash(element);
+  r.property_bloom = stix::PropertyBloom(obj);
   stix::ExtractObservableValues(element, r.values);
   return r;
 }

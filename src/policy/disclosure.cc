@@ -59,7 +59,7 @@ std::string Disclosure::OriginOf(const Principal& principal) const {
 
 store::AuditEvent Disclosure::NewEvent(const Recipient& recipient, std::string_view channel) const {
   store::AuditEvent event;
-  event.principal = recipient.principal->name;
+  event.principal = recipient.name;
   // The organisation as the policy placed the principal (a [[principal]] entry wins over the
   // token's own --org).
   event.organisation = recipient.organisation;

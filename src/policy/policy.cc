@@ -190,7 +190,7 @@ bool Policy::SharesCommunity(int a, int b) const {
 
 Recipient Policy::Resolve(const Principal& principal) const {
   Recipient r;
-  r.principal = &principal;
+  r.name = principal.name;
   if (principal.local_operator) {
     r.local_operator = true;
     r.own_organisation = true;
@@ -258,8 +258,7 @@ bool Policy::Named(const Recipient& recipient, std::string_view body) const {
   for (simdjson::dom::element e : names) {
     std::string_view name;
     if (e.get(name) != simdjson::SUCCESS || name.empty()) continue;
-    if (name == recipient.organisation || name == recipient.identity ||
-        (recipient.principal != nullptr && name == recipient.principal->name)) {
+    if (name == recipient.organisation || name == recipient.identity || name == recipient.name) {
       return true;
     }
   }
@@ -301,7 +300,7 @@ Verdict Policy::Evaluate(const Recipient& recipient, const Grant& grant,
   }
   verdict.disclosed = true;
   if (recipient.local_operator ||
-      !MayNeedRedaction(record.body, record.created_by_ref, grant.rules)) {
+      !MayNeedRedaction(record.body, record.property_bloom, record.created_by_ref, grant.rules)) {
     return verdict;
   }
   auto result = Redact(

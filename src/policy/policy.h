@@ -77,7 +77,7 @@ std::string_view DenialName(Denial denial);  // "origin_bound", ...
 
 // A principal as the policy sees it, resolved once per request.
 struct Recipient {
-  const Principal* principal = nullptr;
+  std::string name;  // the principal's name
   bool local_operator = false;
   bool own_organisation = false;
   bool peer = false;

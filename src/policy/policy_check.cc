@@ -128,8 +128,13 @@ class Checker {
 
   void CheckDropList(const std::vector<std::string>& names, const SourceLocation& where,
                      std::string_view what) {
-    static constexpr std::string_view kRequired[] = {"id", "type", "spec_version", "created",
-                                                     "modified"};
+    static constexpr std::string_view kRequired[] = {"id",
+                                                     "type",
+                                                     "spec_version",
+                                                     "created",
+                                                     "modified",
+                                                     "object_marking_refs",
+                                                     "granular_markings"};
     for (const std::string& name : names) {
       const bool wildcard = !name.empty() && name.back() == '*';
       const std::string_view stem =
@@ -141,8 +146,8 @@ class Checker {
       for (std::string_view required : kRequired) {
         if (wildcard ? required.substr(0, stem.size()) == stem : required == stem) {
           Error(where, what,
-                util::StrCat("\"", name, "\" drops the required property ", required,
-                             ": every object would be withheld"));
+                util::StrCat("\"", name, "\" drops ", required,
+                             ", which every disclosed object keeps (its identity or markings)"));
         }
       }
     }
@@ -216,6 +221,7 @@ class Checker {
         }
       }
       for (const std::string& h : a.strip_reference_hosts) {
+        if (h == "*") continue;  // every URL
         const std::string_view host = h.rfind("*.", 0) == 0 ? std::string_view(h).substr(2) : h;
         if (host.empty() || host.find_first_of("/:@ *") != std::string_view::npos) {
           Error(a.where, what,

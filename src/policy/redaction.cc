@@ -17,6 +17,7 @@
 #include "absl/status/status.h"
 #include "simdjson.h"
 #include "stix/finding.h"
+#include "stix/property_bloom.h"
 #include "util/json_string.h"
 #include "util/strings.h"
 
@@ -318,10 +319,11 @@ std::string TlpLabel(stix::Tlp tlp) {
 }
 
 // Properties a redacted object must keep as they are: what identifies the version, and the
-// markings themselves.
+// markings themselves (a copy stripped of its TLP marking would reach the recipient as
+// unmarked, to be handled under its own default).
 bool IsProtectedProperty(std::string_view name) {
   return name == "id" || name == "type" || name == "spec_version" || name == "created" ||
-         name == "modified" || name == "granular_markings";
+         name == "modified" || name == "granular_markings" || name == "object_marking_refs";
 }
 
 RedactionResult Withheld(std::string why) {
@@ -528,6 +530,31 @@ bool MayNeedRedaction(std::string_view body, std::string_view created_by_ref,
   if (!rules.replace_created_by.empty()) {
     if (created_by_ref.empty()) return Contains(body, "\"created_by_ref\"");
     if (created_by_ref == rules.replacement_identity) return false;
+    for (const std::string& source : rules.replace_created_by) {
+      if (source == "*" || source == created_by_ref) return true;
+    }
+  }
+  return false;
+}
+
+bool MayNeedRedaction(std::string_view body, uint64_t property_bloom,
+                      std::string_view created_by_ref, const RedactionRules& rules) {
+  if (property_bloom == 0) return MayNeedRedaction(body, created_by_ref, rules);
+  if (stix::BloomMayHaveName(property_bloom, "granular_markings")) return true;
+  for (const std::string& pattern : rules.drop_properties) {
+    const bool wildcard = !pattern.empty() && pattern.back() == '*';
+    if (wildcard ? stix::BloomMayHavePrefix(property_bloom,
+                                            std::string_view(pattern).substr(0, pattern.size() - 1))
+                 : stix::BloomMayHaveName(property_bloom, pattern)) {
+      return true;
+    }
+  }
+  if (!rules.strip_reference_hosts.empty() &&
+      stix::BloomMayHaveName(property_bloom, "external_references")) {
+    return true;
+  }
+  if (!rules.replace_created_by.empty() && !created_by_ref.empty() &&
+      created_by_ref != rules.replacement_identity) {
     for (const std::string& source : rules.replace_created_by) {
       if (source == "*" || source == created_by_ref) return true;
     }

@@ -78,6 +78,11 @@ bool MayNeedRedaction(std::string_view body, std::string_view created_by_ref,
 // (the validator does not look there) is read the strict way: the marking_ref the recipient may
 // not see counts, a url matching a strip pattern strips the reference, and a stricter marking
 // with two selector lists withholds the object.
+// The same test from the version's stored summary of property names (stix/property_bloom.h)
+// instead of the body: no scan at all. `property_bloom` 0 (not computed): the body is scanned.
+bool MayNeedRedaction(std::string_view body, uint64_t property_bloom,
+                      std::string_view created_by_ref, const RedactionRules& rules);
+
 absl::StatusOr<RedactionResult> Redact(std::string_view body, const RedactionRules& rules,
                                        const MaySee& may_see, const stix::Validator& validator);
 

@@ -10,6 +10,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "simdjson.h"
+#include "stix/property_bloom.h"
 #include "util/strings.h"
 
 // Rules below name only the fields a test is about.
@@ -90,6 +91,12 @@ class RedactTest : public ::testing::Test {
     if (result->outcome != RedactionOutcome::kUnchanged) {
       EXPECT_TRUE(MayNeedRedaction(body, CreatedByRefOf(body), rules))
           << "MayNeedRedaction is false, but Redact changes " << body;
+      // The same from the stored summary of property names, as the disclosure door asks it.
+      simdjson::dom::parser summary_parser;
+      const uint64_t bloom =
+          stix::PropertyBloom(summary_parser.parse(body.data(), body.size()).get_object().value());
+      EXPECT_TRUE(MayNeedRedaction(body, bloom, CreatedByRefOf(body), rules))
+          << "MayNeedRedaction (summary) is false, but Redact changes " << body;
     } else {
       EXPECT_TRUE(result->changes.empty());
     }
@@ -569,6 +576,17 @@ TEST(RedactMayNeedRedaction, FalseOnlyWhenNothingCanApply) {
   EXPECT_TRUE(MayNeedRedaction(plain, kSource, {.drop_properties = {"*"}}));
   EXPECT_FALSE(MayNeedRedaction(plain, kSource, {.strip_reference_hosts = {"intranet.example"}}));
   EXPECT_TRUE(MayNeedRedaction(Indicator(R"("x_a":1)"), "", {.drop_properties = {"x_*"}}));
+  // From the stored summary: no body scan, the same answers for the plain indicator.
+  simdjson::dom::parser parser;
+  const std::string plain_body = plain;
+  const uint64_t bloom = stix::PropertyBloom(parser.parse(plain_body).get_object().value());
+  EXPECT_FALSE(MayNeedRedaction(plain, bloom, kSource, {.drop_properties = {"x_*"}}));
+  EXPECT_FALSE(MayNeedRedaction(plain, bloom, kSource, {.strip_reference_hosts = {"a.example"}}));
+  EXPECT_TRUE(MayNeedRedaction(plain, bloom, kSource, {.drop_properties = {"name"}}));
+  const std::string marked = Indicator(R"("x_a":1)");
+  EXPECT_TRUE(MayNeedRedaction(marked,
+                               stix::PropertyBloom(parser.parse(marked).get_object().value()), "",
+                               {.drop_properties = {"x_*"}}));
   EXPECT_TRUE(MayNeedRedaction(
       Indicator(R"("external_references":[{"source_name":"a","url":"https://x.example"}])"), "",
       {.strip_reference_hosts = {"intranet.example"}}));

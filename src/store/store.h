@@ -67,7 +67,9 @@ struct ObjectRecord {
   std::optional<Timestamp> valid_from;   // indicators
   std::optional<Timestamp> valid_until;  // indicators
   Provenance provenance;
-  std::string body;          // minified JSON, as received
+  std::string body;  // minified JSON, as received
+  // Summary of the top-level property names (stix/property_bloom.h); 0 when not computed.
+  uint64_t property_bloom = 0;
   std::string content_hash;  // SHA-256 of the canonical (sorted-key) JSON: tells "same
                              // version again" from "different body, same version"
   std::vector<ObservableValue> values;

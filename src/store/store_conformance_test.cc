@@ -193,6 +193,7 @@ TEST_P(StoreConformanceTest, StoredVersionReadsBackWithEveryField) {
   r.provenance = Provenance{
       .kind = Provenance::Kind::kPeer, .source = "peer-a", .organisation = "Partner A Bank"};
   r.content_hash = std::string("\x00\x01\xff", 3);  // raw digest bytes survive too
+  r.property_bloom = 0x8000000000000001ull;           // all 64 bits, the top one included
   EXPECT_THAT(MustPut("", {r}), ElementsAre(PutOutcome::kAdded));
 
   std::vector<StoredObject> rows = ScanAll({});
@@ -213,6 +214,7 @@ TEST_P(StoreConformanceTest, StoredVersionReadsBackWithEveryField) {
   EXPECT_EQ(got.provenance.organisation, "Partner A Bank");
   EXPECT_EQ(got.body, r.body);
   EXPECT_EQ(got.content_hash, r.content_hash);
+  EXPECT_EQ(got.property_bloom, r.property_bloom);
   EXPECT_THAT(got.values, IsEmpty());
   EXPECT_EQ(rows[0].date_added, kT0);  // first ingest time without a collection
   EXPECT_EQ(rows[0].collection_id, "");

@@ -115,8 +115,8 @@ void Writer::Prepare() {
       "INSERT OR IGNORE INTO objects (id, version, type, spec_version, created, revoked, "
       "created_by_ref,"
       " tlp, valid_from, valid_until, provenance_kind, provenance_source, origin_org, body,"
-      " content_hash, first_added)";
-  constexpr std::string_view kObjectRow = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+      " content_hash, first_added, property_bloom)";
+  constexpr std::string_view kObjectRow = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
   constexpr std::string_view kObjectTail = "";
   insert_object_ = insert(kObjects, kObjectRow, kObjectTail, 1);
   insert_objects_ = insert(kObjects, kObjectRow, kObjectTail, kRowsPerInsert);
@@ -149,7 +149,7 @@ void Writer::Prepare() {
 }
 
 size_t Writer::InsertObjects(std::span<const ObjectRecord> rows, int64_t base) {
-  return InsertRows(*insert_objects_, *insert_object_, rows, 16,
+  return InsertRows(*insert_objects_, *insert_object_, rows, 17,
                     [&](SQLite::Statement& s, int c, const ObjectRecord& r, size_t i) {
                       s.bindNoCopy(c, r.id);
                       s.bind(c + 1, r.version);
@@ -168,6 +168,8 @@ size_t Writer::InsertObjects(std::span<const ObjectRecord> rows, int64_t base) {
                       s.bindNoCopy(c + 14, r.content_hash.data(),
                                    static_cast<int>(r.content_hash.size()));
                       s.bind(c + 15, base + static_cast<int64_t>(i));
+                      // SQLite integers are signed: the 64 bits are stored as they are.
+                      s.bind(c + 16, static_cast<int64_t>(r.property_bloom));
                     });
 }
 

@@ -24,7 +24,7 @@ namespace {
 constexpr const char* kSelect =
     "SELECT o.id, o.version, o.type, o.spec_version, o.created, o.revoked, o.created_by_ref,"
     " o.tlp, o.valid_from, o.valid_until, o.provenance_kind, o.provenance_source, o.origin_org,"
-    " o.body, o.content_hash, o.first_added, ";
+    " o.body, o.content_hash, o.property_bloom, o.first_added, ";
 
 class Builder {
  public:

@@ -33,6 +33,7 @@ enum ScanColumn : int {
   kColOriginOrg,
   kColBody,
   kColContentHash,
+  kColPropertyBloom,
   kColKey,
   kColDateAdded,
 };

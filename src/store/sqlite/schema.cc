@@ -130,9 +130,11 @@ ALTER TABLE collections ADD COLUMN removals INTEGER NOT NULL DEFAULT 0;
 )sql";
 
 // Version 4: the organisation each version came from (Provenance::organisation); versions
-// stored before it have none recorded, which reads as this node's own.
+// stored before it have none recorded, which reads as this node's own. And the summary of
+// each version's property names (ObjectRecord::property_bloom; 0 = not computed).
 constexpr std::string_view kV4 = R"sql(
 ALTER TABLE objects ADD COLUMN origin_org TEXT NOT NULL DEFAULT '';
+ALTER TABLE objects ADD COLUMN property_bloom INTEGER NOT NULL DEFAULT 0;
 )sql";
 
 // Append new versions here; never edit a released script.

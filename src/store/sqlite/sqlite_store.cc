@@ -86,6 +86,7 @@ void ReadObject(sqlite3_stmt* stmt, StoredObject& out) {
   AssignText(r.provenance.organisation, stmt, kColOriginOrg);
   AssignText(r.body, stmt, kColBody);
   AssignText(r.content_hash, stmt, kColContentHash);
+  r.property_bloom = static_cast<uint64_t>(sqlite3_column_int64(stmt, kColPropertyBloom));
   out.key = sqlite3_column_int64(stmt, kColKey);
   out.date_added = sqlite3_column_int64(stmt, kColDateAdded);
 }
