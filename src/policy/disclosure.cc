@@ -67,6 +67,29 @@ store::AuditEvent Disclosure::NewEvent(const Recipient& recipient, std::string_v
   return event;
 }
 
+std::optional<Verdict> Disclosure::CachedVerdict(const std::shared_ptr<const Policy>& policy,
+                                                 const std::string& view, int64_t key) {
+  std::lock_guard lock(verdicts_mu_);
+  if (verdicts_policy_ != policy) return std::nullopt;
+  auto by_view = verdicts_.find(view);
+  if (by_view == verdicts_.end()) return std::nullopt;
+  auto found = by_view->second.find(key);
+  if (found == by_view->second.end()) return std::nullopt;
+  return found->second;
+}
+
+void Disclosure::CacheVerdict(const std::shared_ptr<const Policy>& policy, const std::string& view,
+                              int64_t key, const Verdict& verdict) {
+  const size_t bytes = verdict.body.size() + 64;
+  std::lock_guard lock(verdicts_mu_);
+  if (verdicts_policy_ != policy || verdicts_bytes_ + bytes > kVerdictCacheBytes) {
+    verdicts_.clear();
+    verdicts_bytes_ = 0;
+    verdicts_policy_ = policy;
+  }
+  if (verdicts_[view].emplace(key, verdict).second) verdicts_bytes_ += bytes + view.size();
+}
+
 void Disclosure::CountDenials(const Principal& principal, const DenialCounts& denials) {
   if (std::all_of(denials.begin(), denials.end(), [](uint64_t n) { return n == 0; })) return;
   std::lock_guard lock(denials_mu_);
@@ -110,9 +133,24 @@ absl::StatusOr<DisclosedPage> Disclosure::Disclose(const Principal& principal,
   const Grant grant = policy->GrantFor(recipient, query.collection_id, clock_.Now());
   DenialCounts denials{};
 
+  // Everything a verdict depends on besides the version itself (whose key names it): who
+  // receives (name, organisation, kind) and which agreements apply.
+  std::string view = util::StrCat(recipient.name, "\n", recipient.organisation, "\n",
+                                  recipient.peer ? "peer" : "user", "\n", query.collection_id);
+  for (const Grant::Applicable& a : grant.agreements) {
+    view += util::StrCat("\n", a.agreement, a.direct ? "d" : "c");
+  }
   // Whether `object` may go to the principal, and in which form (fills `out`).
   auto admit = [&](const store::StoredObject& object, Admitted& out) -> bool {
-    Verdict verdict = policy->Evaluate(recipient, grant, object.record, validator_);
+    const store::ObjectRecord& record = object.record;
+    const bool costly = object.key > 0 && !recipient.local_operator &&
+                        MayNeedRedaction(record.body, record.property_bloom, grant.probe,
+                                         record.created_by_ref, grant.rules);
+    std::optional<Verdict> cached;
+    if (costly) cached = CachedVerdict(policy, view, object.key);
+    Verdict verdict =
+        cached ? *std::move(cached) : policy->Evaluate(recipient, grant, record, validator_);
+    if (costly && !cached) CacheVerdict(policy, view, object.key, verdict);
     if (!verdict.disclosed) {
       ++denials[static_cast<size_t>(verdict.denial)];
       return false;

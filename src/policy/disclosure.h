@@ -24,10 +24,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "policy/audit_log.h"
 #include "policy/policy.h"
@@ -109,6 +111,19 @@ class Disclosure {
   AuditLog audit_;
   PolicyHolder policy_;
   stix::Validator validator_;
+  // Verdicts that needed redaction (a parse, a rebuild and a validation), by recipient view and
+  // version: polling clients ask for the same pages again and again. Bounded (cleared when
+  // full) and tied to the policy they were made under.
+  std::optional<Verdict> CachedVerdict(const std::shared_ptr<const Policy>& policy,
+                                       const std::string& view, int64_t key);
+  void CacheVerdict(const std::shared_ptr<const Policy>& policy, const std::string& view,
+                    int64_t key, const Verdict& verdict);
+  static constexpr size_t kVerdictCacheBytes = 32 << 20;
+  std::mutex verdicts_mu_;
+  std::shared_ptr<const Policy> verdicts_policy_;  // guarded by verdicts_mu_
+  absl::flat_hash_map<std::string, absl::flat_hash_map<int64_t, Verdict>> verdicts_;  // same
+  size_t verdicts_bytes_ = 0;                                                         // same
+
   mutable std::mutex denials_mu_;
   std::map<std::string, DenialCounts> denials_;  // guarded by denials_mu_
 };

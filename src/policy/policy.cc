@@ -219,7 +219,10 @@ Recipient Policy::Resolve(const Principal& principal) const {
 Grant Policy::GrantFor(const Recipient& recipient, std::string_view collection_id,
                        util::Timestamp now) const {
   Grant grant;
-  if (recipient.local_operator || recipient.own_organisation) return grant;
+  if (recipient.local_operator || recipient.own_organisation) {
+    grant.probe = ProbeFor(grant.rules);
+    return grant;
+  }
   grant.rules.drop_properties = spec_.drop_properties;
   grant.rules.replacement_identity = node_identity_;
   for (size_t i = 0; i < agreements_.size(); ++i) {
@@ -245,6 +248,7 @@ Grant Policy::GrantFor(const Recipient& recipient, std::string_view collection_i
     append(grant.rules.replace_created_by, a.rules.replace_created_by);
     append(grant.rules.strip_reference_hosts, a.rules.strip_reference_hosts);
   }
+  grant.probe = ProbeFor(grant.rules);
   return grant;
 }
 
@@ -299,8 +303,8 @@ Verdict Policy::Evaluate(const Recipient& recipient, const Grant& grant,
     return verdict;
   }
   verdict.disclosed = true;
-  if (recipient.local_operator ||
-      !MayNeedRedaction(record.body, record.property_bloom, record.created_by_ref, grant.rules)) {
+  if (recipient.local_operator || !MayNeedRedaction(record.body, record.property_bloom, grant.probe,
+                                                    record.created_by_ref, grant.rules)) {
     return verdict;
   }
   auto result = Redact(

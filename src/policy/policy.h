@@ -95,6 +95,7 @@ struct Grant {
   };
   std::vector<Applicable> agreements;
   RedactionRules rules;              // node-wide rules plus those of every applicable agreement
+  SummaryProbe probe;                // ProbeFor(rules)
   bool any_agreement_named = false;  // some agreement names the recipient (any collection/time)
 };
 

@@ -537,22 +537,29 @@ bool MayNeedRedaction(std::string_view body, std::string_view created_by_ref,
   return false;
 }
 
-bool MayNeedRedaction(std::string_view body, uint64_t property_bloom,
-                      std::string_view created_by_ref, const RedactionRules& rules) {
-  if (property_bloom == 0) return MayNeedRedaction(body, created_by_ref, rules);
-  if (stix::BloomMayHaveName(property_bloom, "granular_markings")) return true;
+SummaryProbe ProbeFor(const RedactionRules& rules) {
+  SummaryProbe probe;
+  auto add = [&](std::optional<uint64_t> bit) {
+    if (bit) {
+      probe.bits |= *bit;
+    } else {
+      probe.always = true;
+    }
+  };
+  add(stix::BloomNameBit("granular_markings"));
   for (const std::string& pattern : rules.drop_properties) {
     const bool wildcard = !pattern.empty() && pattern.back() == '*';
-    if (wildcard ? stix::BloomMayHavePrefix(property_bloom,
-                                            std::string_view(pattern).substr(0, pattern.size() - 1))
-                 : stix::BloomMayHaveName(property_bloom, pattern)) {
-      return true;
-    }
+    add(wildcard ? stix::BloomPrefixBit(std::string_view(pattern).substr(0, pattern.size() - 1))
+                 : stix::BloomNameBit(pattern));
   }
-  if (!rules.strip_reference_hosts.empty() &&
-      stix::BloomMayHaveName(property_bloom, "external_references")) {
-    return true;
-  }
+  if (!rules.strip_reference_hosts.empty()) add(stix::BloomNameBit("external_references"));
+  return probe;
+}
+
+bool MayNeedRedaction(std::string_view body, uint64_t property_bloom, const SummaryProbe& probe,
+                      std::string_view created_by_ref, const RedactionRules& rules) {
+  if (property_bloom == 0) return MayNeedRedaction(body, created_by_ref, rules);
+  if (probe.always || (property_bloom & probe.bits) != 0) return true;
   if (!rules.replace_created_by.empty() && !created_by_ref.empty() &&
       created_by_ref != rules.replacement_identity) {
     for (const std::string& source : rules.replace_created_by) {
@@ -560,6 +567,11 @@ bool MayNeedRedaction(std::string_view body, uint64_t property_bloom,
     }
   }
   return false;
+}
+
+bool MayNeedRedaction(std::string_view body, uint64_t property_bloom,
+                      std::string_view created_by_ref, const RedactionRules& rules) {
+  return MayNeedRedaction(body, property_bloom, ProbeFor(rules), created_by_ref, rules);
 }
 
 absl::StatusOr<RedactionResult> Redact(std::string_view body, const RedactionRules& rules,

@@ -78,8 +78,19 @@ bool MayNeedRedaction(std::string_view body, std::string_view created_by_ref,
 // (the validator does not look there) is read the strict way: the marking_ref the recipient may
 // not see counts, a url matching a strip pattern strips the reference, and a stricter marking
 // with two selector lists withholds the object.
-// The same test from the version's stored summary of property names (stix/property_bloom.h)
-// instead of the body: no scan at all. `property_bloom` 0 (not computed): the body is scanned.
+// What the test below looks for in a stored summary of property names (stix/property_bloom.h)
+// under one rule set, worked out once for the many objects of a request.
+struct SummaryProbe {
+  bool always = false;  // a rule names something the summary does not record: always maybe
+  uint64_t bits = 0;    // maybe when the summary has any of these bits
+};
+SummaryProbe ProbeFor(const RedactionRules& rules);
+
+// The same test from the version's stored summary of property names instead of the body: no
+// scan at all. `property_bloom` 0 (not computed): the body is scanned.
+bool MayNeedRedaction(std::string_view body, uint64_t property_bloom, const SummaryProbe& probe,
+                      std::string_view created_by_ref, const RedactionRules& rules);
+// As above, working out the probe on the way (for single questions).
 bool MayNeedRedaction(std::string_view body, uint64_t property_bloom,
                       std::string_view created_by_ref, const RedactionRules& rules);
 

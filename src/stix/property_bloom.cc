@@ -83,17 +83,27 @@ uint64_t PropertyBloom(simdjson::dom::object object) {
   return bloom;
 }
 
+std::optional<uint64_t> BloomNameBit(std::string_view name) {
+  if (IsCommon(name)) return std::nullopt;
+  return Bit(name, kNameSeed);
+}
+
+std::optional<uint64_t> BloomPrefixBit(std::string_view prefix) {
+  if (prefix.size() < 2) return std::nullopt;
+  for (std::string_view common : kCommon) {
+    if (common.substr(0, prefix.size()) == prefix) return std::nullopt;
+  }
+  return Bit(prefix.substr(0, 2), kPrefixSeed);
+}
+
 bool BloomMayHaveName(uint64_t bloom, std::string_view name) {
-  if (IsCommon(name)) return true;
-  return (bloom & Bit(name, kNameSeed)) != 0;
+  const std::optional<uint64_t> bit = BloomNameBit(name);
+  return !bit || (bloom & *bit) != 0;
 }
 
 bool BloomMayHavePrefix(uint64_t bloom, std::string_view prefix) {
-  if (prefix.size() < 2) return true;
-  for (std::string_view common : kCommon) {
-    if (common.substr(0, prefix.size()) == prefix) return true;
-  }
-  return (bloom & Bit(prefix.substr(0, 2), kPrefixSeed)) != 0;
+  const std::optional<uint64_t> bit = BloomPrefixBit(prefix);
+  return !bit || (bloom & *bit) != 0;
 }
 
 }  // namespace kongsi::stix

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "simdjson.h"
@@ -21,6 +22,11 @@ namespace kongsi::stix {
 // Never 0 (the top bit marks a computed summary): 0 means "not computed" (versions stored
 // before summaries existed).
 uint64_t PropertyBloom(simdjson::dom::object object);
+
+// The bit a name (or a prefix of at least two characters) sets, for testing many objects
+// against one name; nullopt when the summary cannot tell (a common name, a short prefix).
+std::optional<uint64_t> BloomNameBit(std::string_view name);
+std::optional<uint64_t> BloomPrefixBit(std::string_view prefix);
 
 // Whether an object with `bloom` may have a top-level property named `name`.
 bool BloomMayHaveName(uint64_t bloom, std::string_view name);
