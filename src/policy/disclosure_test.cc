@@ -278,6 +278,45 @@ TEST_F(DisclosureTest, RedactedDisclosuresCarryTheNewBodyAndAreAuditedAsRedacted
   EXPECT_EQ(bodies, (std::vector<std::string>{plain.body, marked.body}));
 }
 
+// Redaction results are remembered per recipient view: one recipient's redacted copy is never
+// what another receives, and a new policy starts afresh.
+TEST_F(DisclosureTest, RememberedRedactionsStayWithTheirRecipient) {
+  ASSERT_TRUE(store_->CreateCollection({.id = kCollection, .title = "shared"}).ok());
+  constexpr char kAmber[] = "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421";
+  store::ObjectRecord marked = Indicator(
+      kGreen, stix::Tlp::kGreen, 1,
+      std::string(R"(,"description":"amber detail","granular_markings":[{"marking_ref":")") +
+          kAmber + R"(","selectors":["description"]}])");
+  ASSERT_TRUE(store_->Put(kCollection, std::vector{marked}).ok());
+  PolicySpec spec;
+  spec.organisations = {{.name = "bank-a"}, {.name = "bank-b"}};
+  spec.agreements = {
+      {.name = "a", .with = {"bank-a"}, .collections = {"*"}, .max_tlp = stix::Tlp::kAmber},
+      {.name = "b", .with = {"bank-b"}, .collections = {"*"}, .max_tlp = stix::Tlp::kGreen}};
+  const NodeFacts facts{.identity_id = "identity--11111111-1111-4111-8111-111111111111"};
+  Disclosure door(*store_, clock_, Policy::Compile(spec, facts).value());
+  auto body_for = [&](const Principal& p) {
+    std::string body;
+    EXPECT_TRUE(door.Disclose(p, "taxii.objects", {.collection_id = kCollection},
+                              [&](std::string_view b, const store::StoredObject&) {
+                                body = b;
+                                return true;
+                              })
+                    .ok());
+    return body;
+  };
+  const Principal a{.name = "a", .organisation = "bank-a", .read = {"*"}};
+  const Principal b{.name = "b", .organisation = "bank-b", .read = {"*"}};
+  for (int round = 0; round < 2; ++round) {  // the second round is answered from memory
+    EXPECT_EQ(body_for(b).find("amber detail"), std::string::npos);
+    EXPECT_EQ(body_for(a), marked.body);
+  }
+  // bank-b gets AMBER now: its remembered redaction must not outlive the policy.
+  spec.agreements[1].max_tlp = stix::Tlp::kAmber;
+  door.SetPolicy(Policy::Compile(spec, facts).value());
+  EXPECT_EQ(body_for(b), marked.body);
+}
+
 TEST_F(DisclosureTest, ANewPolicyAppliesToTheNextCall) {
   ASSERT_TRUE(store_->CreateCollection({.id = kCollection, .title = "shared"}).ok());
   ASSERT_TRUE(store_->Put(kCollection, std::vector{Indicator(kGreen, stix::Tlp::kGreen, 1)}).ok());
