@@ -347,6 +347,22 @@ Decision Policy::DecideLevel(const Recipient& recipient, const Grant& grant,
     d.denial = denial;
     return d;
   };
+  // RED: only to the recipients named on the object, never to a peer node.
+  auto red = [&]() {
+    if (recipient.peer) {
+      return deny(Denial::kRedNotNamed,
+                  [&] { return std::string("TLP:RED is never forwarded to a peer node"); });
+    }
+    if (Named(recipient, object.body)) {
+      return allow([&] {
+        return std::string("TLP:RED, and the recipient is named in x_kongsi_recipients");
+      });
+    }
+    return deny(Denial::kRedNotNamed, [&] {
+      return std::string(
+          "TLP:RED goes only to the recipients named in x_kongsi_recipients; this one is not");
+    });
+  };
   // 1. The local operator.
   if (recipient.local_operator)
     return allow([&] { return std::string("the local operator receives everything"); });
@@ -395,15 +411,7 @@ Decision Policy::DecideLevel(const Recipient& recipient, const Grant& grant,
       return allow(
           [&] { return std::string("the recipient belongs to the node's own organisation"); });
     }
-    if (Named(recipient, object.body)) {
-      return allow([&] {
-        return std::string("TLP:RED, and the recipient is named in x_kongsi_recipients");
-      });
-    }
-    return deny(Denial::kRedNotNamed, [&] {
-      return std::string(
-          "TLP:RED goes only to the recipients named in x_kongsi_recipients; this one is not");
-    });
+    return red();
   }
   // An organisation the policy does not declare: CLEAR only, whatever names it.
   if (recipient.org < 0 && tlp != stix::Tlp::kClear) {
@@ -417,21 +425,7 @@ Decision Policy::DecideLevel(const Recipient& recipient, const Grant& grant,
     return allow(
         [&] { return std::string("TLP:CLEAR may go to anyone who reads the collection"); });
   // 5. RED.
-  if (tlp == stix::Tlp::kRed) {
-    if (recipient.peer) {
-      return deny(Denial::kRedNotNamed,
-                  [&] { return std::string("TLP:RED is never forwarded to a peer node"); });
-    }
-    if (Named(recipient, object.body)) {
-      return allow([&] {
-        return std::string("TLP:RED, and the recipient is named in x_kongsi_recipients");
-      });
-    }
-    return deny(Denial::kRedNotNamed, [&] {
-      return std::string(
-          "TLP:RED goes only to the recipients named in x_kongsi_recipients; this one is not");
-    });
-  }
+  if (tlp == stix::Tlp::kRed) return red();
   // 6. Agreements.
   if (grant.agreements.empty()) {
     return deny(Denial::kNoAgreement, [&] {

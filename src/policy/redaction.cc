@@ -18,6 +18,7 @@
 #include "simdjson.h"
 #include "stix/finding.h"
 #include "stix/property_bloom.h"
+#include "stix/selector.h"
 #include "util/json_string.h"
 #include "util/strings.h"
 
@@ -31,44 +32,9 @@ using simdjson::dom::object;
 
 constexpr auto kOk = simdjson::SUCCESS;
 
-// The validator's limit on a selector's list index (stix/validate.cc SelectorResolves).
-constexpr size_t kMaxSelectorIndex = 1000000;
-
-// One step of a path into the object: a property name, or a list index ("[2]" in selectors).
-struct Step {
-  std::string_view key;
-  size_t index = 0;
-  bool is_index = false;
-};
-
-using Path = std::vector<Step>;
-
-// Splits a granular-marking selector the way the validator reads it; false when it is not one
-// (an empty step, "[]", an index that is not digits or too large).
-bool ParseSelector(std::string_view selector, Path& path) {
-  path.clear();
-  size_t pos = 0;
-  while (pos <= selector.size()) {
-    size_t dot = selector.find('.', pos);
-    if (dot == std::string_view::npos) dot = selector.size();
-    const std::string_view step = selector.substr(pos, dot - pos);
-    if (step.empty()) return false;
-    if (step.front() == '[' && step.back() == ']') {
-      if (step.size() == 2) return false;
-      size_t index = 0;
-      for (char c : step.substr(1, step.size() - 2)) {
-        if (c < '0' || c > '9') return false;
-        index = index * 10 + static_cast<size_t>(c - '0');
-        if (index > kMaxSelectorIndex) return false;
-      }
-      path.push_back({.key = {}, .index = index, .is_index = true});
-    } else {
-      path.push_back({.key = step, .index = 0, .is_index = false});
-    }
-    pos = dot + 1;
-  }
-  return true;
-}
+using Step = stix::SelectorStep;
+using Path = stix::SelectorPath;
+using stix::ParseSelector;
 
 // The path as a selector ("external_references.[1].url"), for messages.
 std::string PathText(const Path& path) {

@@ -6,6 +6,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_join.h"
+#include "stix/selector.h"
 #include "stix/spec.h"
 #include "util/strings.h"
 #include "util/time.h"
@@ -769,30 +770,22 @@ void ObjectChecker::CheckCommonTimestamps(object obj) {
 
 // Resolves a granular-marking selector ("description", "external_references.[0].url") in obj.
 bool SelectorResolves(element root, std::string_view selector) {
+  SelectorPath path;
+  if (!ParseSelector(selector, path)) return false;
   element current = root;
-  size_t pos = 0;
-  while (pos <= selector.size()) {
-    size_t dot = selector.find('.', pos);
-    if (dot == std::string_view::npos) dot = selector.size();
-    const std::string_view step = selector.substr(pos, dot - pos);
-    if (step.empty()) return false;
-    if (step.front() == '[' && step.back() == ']') {
+  for (const SelectorStep& step : path) {
+    if (step.is_index) {
       simdjson::dom::array list;
-      if (current.get(list) != simdjson::SUCCESS) return false;
-      size_t index = 0;
-      for (char c : step.substr(1, step.size() - 2)) {
-        if (c < '0' || c > '9') return false;
-        index = index * 10 + static_cast<size_t>(c - '0');
-        if (index > 1000000) return false;
+      if (current.get(list) != simdjson::SUCCESS ||
+          list.at(step.index).get(current) != simdjson::SUCCESS) {
+        return false;
       }
-      if (step.size() == 2 || list.at(index).get(current) != simdjson::SUCCESS) return false;
     } else {
       object o;
-      if (current.get(o) != simdjson::SUCCESS || o[step].get(current) != simdjson::SUCCESS) {
+      if (current.get(o) != simdjson::SUCCESS || o[step.key].get(current) != simdjson::SUCCESS) {
         return false;
       }
     }
-    pos = dot + 1;
   }
   return true;
 }
