@@ -135,6 +135,10 @@ class Policy {
   static std::vector<PolicyFinding> Check(const PolicySpec& spec, const NodeFacts& facts,
                                           util::Timestamp now);
 
+  // Compiled tables point into the policy's own copy of its specification: not copyable.
+  Policy(const Policy&) = delete;
+  Policy& operator=(const Policy&) = delete;
+
   Recipient Resolve(const Principal& principal) const;
   Grant GrantFor(const Recipient& recipient, std::string_view collection_id,
                  util::Timestamp now) const;

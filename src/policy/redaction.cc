@@ -622,8 +622,9 @@ absl::StatusOr<RedactionResult> Redact(std::string_view body, const RedactionRul
   }
   std::string_view created_by;
   std::optional<std::string> new_created_by;  // the replacement's JSON text
+  // An empty created_by_ref names no source (and is not valid STIX): nothing to replace.
   if (!rules.replace_created_by.empty() && obj["created_by_ref"].get(created_by) == kOk &&
-      created_by != rules.replacement_identity) {
+      !created_by.empty() && created_by != rules.replacement_identity) {
     bool listed = false;
     for (const std::string& source : rules.replace_created_by) {
       listed = listed || source == "*" || source == created_by;

@@ -377,6 +377,14 @@ TEST_F(RedactTest, CreatedByRefIsReplacedByTheNodeIdentity) {
                                "replacement identity)")));
 }
 
+// Found by redaction_fuzz: an empty created_by_ref (invalid STIX, never stored) was "replaced",
+// while the summary-based pre-check, which knows no creator, said nothing could change.
+TEST_F(RedactTest, EmptyCreatedByRefNamesNoSourceToReplace) {
+  const RedactionRules any{.replace_created_by = {"*"}, .replacement_identity = std::string(kNode)};
+  EXPECT_EQ(Run(Indicator(R"("created_by_ref":"","name":"n")"), any, {}).outcome,
+            RedactionOutcome::kUnchanged);
+}
+
 TEST_F(RedactTest, ReplacedCreatorKeepsItsGranularMarking) {
   const std::string body =
       Indicator(R"("created_by_ref":"$SOURCE$","granular_markings":[)"
