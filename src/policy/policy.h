@@ -10,8 +10,8 @@
 //     goes only to that organisation (and the node's own); GREEN only to organisations sharing
 //     a community with it;
 //  3. the node's own organisation receives everything up to AMBER+STRICT (a peer node of it up
-//     to AMBER); RED only when named;
-//     (a principal of an organisation the policy does not declare: CLEAR only);
+//     to AMBER); RED only when named; a principal of an organisation the policy does not
+//     declare receives CLEAR only;
 //  4. CLEAR goes to anyone who may read the collection;
 //  5. RED goes only to the recipients named on the object (`x_kongsi_recipients`: organisation
 //     names, identity ids or principal names), never to a peer node;
