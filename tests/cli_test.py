@@ -708,6 +708,17 @@ class CollectionsTest(KongsiTestCase):
         self.assertEqual(stats["by_collection"][c2], {"objects": 4, "versions": 4})
         self.assertEqual(stats["objects"], 12)
 
+    def test_ingest_and_export_name_collections_by_alias(self):
+        cid = self.ok("collections", "create", "Shared", "--alias", "shared").strip()
+        self.ingest(fixture("bundle-valid.json"), extra=["-c", "shared"])
+        self.assertEqual(set(self.export_ids("--collection", "shared")),
+                         ids_of(fixture("bundle-valid.json")))
+        self.assertEqual(self.export_ids("--collection", "shared"),
+                         self.export_ids("--collection", cid))
+        p = self.kongsi("ingest", "-c", "no-such-alias", fixture("bundle-valid.json"))
+        self.assertEqual(p.returncode, 2, self.describe(["ingest", "-c", "no-such-alias"], p))
+        self.assertIn("collection no-such-alias not found", p.stderr.decode())
+
     def test_already_stored_objects_join_a_collection(self):
         c1 = self.ok("collections", "create", "one").strip()
         self.ingest(fixture("bundle-valid.json"))

@@ -52,20 +52,12 @@ int RunExport(const GlobalOptions& global, const ExportOptions& options) {
     return kExitUnusable;
   }
   if (!options.collection.empty()) {
-    // An id or an alias.
-    auto c = node->store->GetCollection(options.collection);
+    auto c = FindCollection(*node->store, options.collection);
     if (!c.ok()) {
-      auto all = node->store->ListCollections();
-      const store::Collection* by_alias = nullptr;
-      for (const store::Collection& known : all.ok() ? *all : std::vector<store::Collection>{}) {
-        if (!known.alias.empty() && known.alias == options.collection) by_alias = &known;
-      }
-      if (by_alias == nullptr) {
-        PrintError(c.status());
-        return kExitUnusable;
-      }
-      query.collection_id = by_alias->id;
+      PrintError(c.status());
+      return kExitUnusable;
     }
+    query.collection_id = c->id;
   }
   policy::Principal recipient = policy::LocalOperator(node->identity_id);
   // The operator receives everything whatever the policy says; the built-in one names the
@@ -141,7 +133,8 @@ int RunExport(const GlobalOptions& global, const ExportOptions& options) {
 void AddExportCommand(CLI::App& app, GlobalOptions& options, int& exit_code) {
   auto opts = std::make_shared<ExportOptions>();
   CLI::App* cmd = app.add_subcommand("export", "write stored objects as a bundle or JSON lines");
-  cmd->add_option("--collection", opts->collection, "only objects of this collection (id)");
+  cmd->add_option("--collection", opts->collection,
+                  "only objects of this collection (id or alias)");
   cmd->add_option("--type", opts->types, "only objects of these types (repeatable)");
   cmd->add_option("--id", opts->ids, "only objects with these ids (repeatable)");
   cmd->add_option("--since", opts->since,

@@ -49,14 +49,17 @@ int RunIngest(const GlobalOptions& global, const IngestCliOptions& options) {
     PrintError(node.status());
     return kExitUnusable;
   }
+  std::string collection_id;
   if (!options.collection.empty()) {
-    if (auto c = node->store->GetCollection(options.collection); !c.ok()) {
+    auto c = FindCollection(*node->store, options.collection);
+    if (!c.ok()) {
       PrintError(c.status());
       return kExitUnusable;
     }
+    collection_id = c->id;
   }
   ingest::Ingester ingester(*node->store,
-                            ingest::IngestOptions{options.collection, options.atomic, 10000});
+                            ingest::IngestOptions{collection_id, options.atomic, 10000});
   ingest::IngestReport report;
   report.keep_warnings = global.verbose;
   Progress progress(!global.quiet && StderrIsTerminal(), TotalSize(*sources));
@@ -159,7 +162,8 @@ void AddIngestCommand(CLI::App& app, GlobalOptions& options, int& exit_code) {
       app.add_subcommand("ingest", "store STIX objects from files, folders, gzip, stdin");
   cmd->add_option("inputs", opts->inputs, "files, folders (recursive), gzip, - for stdin")
       ->required();
-  cmd->add_option("-c,--collection", opts->collection, "add the objects to this collection (id)");
+  cmd->add_option("-c,--collection", opts->collection,
+                  "add the objects to this collection (id or alias)");
   cmd->add_option("--origin", opts->origin,
                   "organisation the input came from (a partner's name or identity id), e.g. for "
                   "a partner's feed; default: this node")

@@ -37,4 +37,15 @@ absl::StatusOr<Node> OpenNode(const GlobalOptions& options, size_t scan_cache_by
   return node;
 }
 
+absl::StatusOr<store::Collection> FindCollection(store::Store& store,
+                                                 std::string_view id_or_alias) {
+  auto by_id = store.GetCollection(id_or_alias);
+  if (by_id.ok() || !absl::IsNotFound(by_id.status())) return by_id;
+  KONGSI_ASSIGN_OR_RETURN(const std::vector<store::Collection> all, store.ListCollections());
+  for (const store::Collection& c : all) {
+    if (!c.alias.empty() && c.alias == id_or_alias) return c;
+  }
+  return by_id.status();
+}
+
 }  // namespace kongsi::app

@@ -38,6 +38,10 @@ struct Node {
 // store; store errors otherwise.
 absl::StatusOr<Node> OpenNode(const GlobalOptions& options, size_t scan_cache_bytes = 0);
 
+// The collection named by `id_or_alias` (its id, or its alias): what every command's
+// --collection accepts. NotFound (the store's wording) when neither names one.
+absl::StatusOr<store::Collection> FindCollection(store::Store& store, std::string_view id_or_alias);
+
 // Meta keys under which init records the node.
 inline constexpr char kMetaNodeIdentity[] = "node.identity_id";
 inline constexpr char kMetaNodeName[] = "node.name";
