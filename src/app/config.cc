@@ -664,9 +664,4 @@ absl::StatusOr<ServeConfig> LoadServeConfig(const std::string& path) {
   return ParseServeConfig(text, path);
 }
 
-absl::StatusOr<policy::PolicySpec> LoadPolicySpec(const std::string& path) {
-  KONGSI_ASSIGN_OR_RETURN(ServeConfig config, LoadServeConfig(path));
-  return std::move(config.policy);
-}
-
 }  // namespace kongsi::app

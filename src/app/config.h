@@ -40,10 +40,6 @@ absl::StatusOr<ServeConfig> LoadServeConfig(const std::string& path);
 // Parses the TOML text of a configuration (`name` is used in error messages).
 absl::StatusOr<ServeConfig> ParseServeConfig(std::string_view text, std::string_view name);
 
-// The sharing policy of the configuration file at `path` (reads the whole file, as a reload
-// must: a file with any error is refused).
-absl::StatusOr<policy::PolicySpec> LoadPolicySpec(const std::string& path);
-
 // "127.0.0.1:9440", "[::1]:9440", "0.0.0.0:0" into address and port. InvalidArgument.
 absl::Status ParseListen(std::string_view listen, http::ServerOptions& out);
 

@@ -940,7 +940,6 @@ TEST(PolicyProperty, DecisionMatchesTheModel) {
         const Model m(w.spec, std::string(kNodeIdentity), w.collections, kNow);
         static const stix::Validator validator;
         for (const Who& who : w.who) {
-          // Resolve keeps a pointer to the principal: it must outlive the recipient.
           const Principal principal = ToPrincipal(who, {"*"});
           const Recipient r = policy.Resolve(principal);
           const Model::Recipient mr = m.Resolve(who);

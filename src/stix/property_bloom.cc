@@ -96,14 +96,4 @@ std::optional<uint64_t> BloomPrefixBit(std::string_view prefix) {
   return Bit(prefix.substr(0, 2), kPrefixSeed);
 }
 
-bool BloomMayHaveName(uint64_t bloom, std::string_view name) {
-  const std::optional<uint64_t> bit = BloomNameBit(name);
-  return !bit || (bloom & *bit) != 0;
-}
-
-bool BloomMayHavePrefix(uint64_t bloom, std::string_view prefix) {
-  const std::optional<uint64_t> bit = BloomPrefixBit(prefix);
-  return !bit || (bloom & *bit) != 0;
-}
-
 }  // namespace kongsi::stix

@@ -28,10 +28,4 @@ uint64_t PropertyBloom(simdjson::dom::object object);
 std::optional<uint64_t> BloomNameBit(std::string_view name);
 std::optional<uint64_t> BloomPrefixBit(std::string_view prefix);
 
-// Whether an object with `bloom` may have a top-level property named `name`.
-bool BloomMayHaveName(uint64_t bloom, std::string_view name);
-// Whether it may have a top-level property whose name starts with `prefix`; true (unknown) for
-// prefixes shorter than two characters.
-bool BloomMayHavePrefix(uint64_t bloom, std::string_view prefix);
-
 }  // namespace kongsi::stix

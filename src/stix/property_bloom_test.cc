@@ -7,6 +7,16 @@
 namespace kongsi::stix {
 namespace {
 
+// Whether an object with `bloom` may have a property `name` / one starting with `prefix`.
+bool BloomMayHaveName(uint64_t bloom, std::string_view name) {
+  const std::optional<uint64_t> bit = BloomNameBit(name);
+  return !bit || (bloom & *bit) != 0;
+}
+bool BloomMayHavePrefix(uint64_t bloom, std::string_view prefix) {
+  const std::optional<uint64_t> bit = BloomPrefixBit(prefix);
+  return !bit || (bloom & *bit) != 0;
+}
+
 uint64_t BloomOf(const char* json) {
   static simdjson::dom::parser parser;
   return PropertyBloom(parser.parse(std::string_view(json)).get_object().value());
