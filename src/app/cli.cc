@@ -37,6 +37,9 @@ int RunCli(int argc, char** argv) {
   AddServeCommand(app, options, exit_code);
   AddAuditCommand(app, options, exit_code);
   AddPolicyCommand(app, options, exit_code);
+  AddBundleCommand(app, options, exit_code);
+  AddNodeCommand(app, options, exit_code);
+  AddSyncCommand(app, options, exit_code);
   app.parse_complete_callback([&] {
     util::SetUpLogging(options.quiet     ? util::LogLevel::kQuiet
                        : options.verbose ? util::LogLevel::kVerbose

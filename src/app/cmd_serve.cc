@@ -17,6 +17,8 @@
 #include "app/commands.h"
 #include "app/config.h"
 #include "app/node_policy.h"
+#include "app/notify_endpoint.h"
+#include "federation/federation.h"
 #include "http/metrics.h"
 #include "http/server.h"
 #include "policy/disclosure.h"
@@ -191,6 +193,13 @@ int RunServe(const GlobalOptions& global, const ServeOptions& options) {
   policy::Disclosure disclosure(*node->store, clock, *std::move(sharing_policy));
   policy::TokenAuthenticator authenticator(*node->store);
   taxii::Service service(config->taxii, *node->store, disclosure, authenticator, clock);
+  auto federation_options = FederationOptionsFor(*node, *config);
+  if (!federation_options.ok()) {
+    PrintError(federation_options.status());
+    return kExitUnusable;
+  }
+  federation::Federation federation(*node->store, disclosure, clock,
+                                    *std::move(federation_options));
 
   http::Metrics metrics;
   StoredObjectsGauge stored(*node->store);
@@ -211,9 +220,18 @@ int RunServe(const GlobalOptions& global, const ServeOptions& options) {
                      [cache] { return static_cast<double>(cache->bytes()); });
   }
 
+  metrics.AddCounter("kongsi_federation_objects_in_total",
+                     "Object versions newly stored from partner nodes", &federation.objects_in());
+  metrics.AddCounter("kongsi_federation_objects_out_total",
+                     "Object versions partner nodes accepted from this node",
+                     &federation.objects_out());
+
   auto server = http::Server::Start(
       config->server,
-      [&service](const http::Request& request) { return ToHttp(service.Handle(ToTaxii(request))); },
+      [&service, &authenticator, &federation](const http::Request& request) {
+        if (request.path == kNotifyPath) return HandleNotify(request, authenticator, federation);
+        return ToHttp(service.Handle(ToTaxii(request)));
+      },
       [](int status, std::string_view title, std::string_view description) {
         return ToHttp(taxii::ErrorResponse(status, title, description));
       },
@@ -229,6 +247,12 @@ int RunServe(const GlobalOptions& global, const ServeOptions& options) {
                                   ? std::string()
                                   : std::filesystem::absolute(options.config_path).string())
                           << "\n";
+  // Peers start once the server answers: a notification from a peer finds it listening.
+  if (absl::Status s = federation.Start(); !s.ok()) {
+    PrintError(s);
+    (*server)->Shutdown();
+    return kExitUnusable;
+  }
   const std::string root_url = util::StrCat((*server)->url(), "/taxii2/");
   std::printf("kongsi: serving TAXII 2.1 at %s\n", root_url.c_str());
   if (!admin_token.empty()) {
@@ -249,6 +273,7 @@ int RunServe(const GlobalOptions& global, const ServeOptions& options) {
     std::fprintf(stderr, "kongsi: %s received, finishing requests in progress\n",
                  signal == SIGINT ? "SIGINT" : "SIGTERM");
   }
+  federation.Stop();  // runs in progress end between pages; cursors are already stored
   (*server)->Shutdown();
   if (!global.quiet) std::fprintf(stderr, "kongsi: stopped\n");
   return kExitOk;

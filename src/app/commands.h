@@ -17,6 +17,9 @@ void AddTokenCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddServeCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddAuditCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddPolicyCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
+void AddBundleCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
+void AddNodeCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
+void AddSyncCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 
 // Exit codes shared by all commands.
 inline constexpr int kExitOk = 0;

@@ -32,6 +32,8 @@ struct TomlAssertion : std::runtime_error {
 #include <set>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "stix/tlp.h"
@@ -633,6 +635,124 @@ absl::Status ParsePolicy(const Reader& r, const toml::table& root, std::string_v
   return ParsePolicyTables(ir, included, config.policy);
 }
 
+// One `pull = [{ remote = "...", into = "..." }]` or `push = [{ local = "...", to = "..." }]`
+// list of a [[peer]]: (first key, second key) pairs.
+absl::Status PairList(const Reader& r, const toml::table& t, std::string_view prefix,
+                      std::string_view key, std::string_view first, std::string_view second,
+                      std::vector<std::pair<std::string, std::string>>& out) {
+  const toml::node* node = t.get(key);
+  if (node == nullptr) return absl::OkStatus();
+  const std::string shape =
+      util::StrCat("must be a list of { ", first, " = \"...\", ", second, " = \"...\" } tables");
+  const toml::array* array = node->as_array();
+  if (array == nullptr) return r.Error(node, util::StrCat(prefix, key), shape);
+  for (const toml::node& item : *array) {
+    const toml::table* entry = item.as_table();
+    if (entry == nullptr) return r.Error(&item, util::StrCat(prefix, key), shape);
+    const std::string p = util::StrCat(prefix, key, ".");
+    KONGSI_RETURN_IF_ERROR(r.OnlyKnown(*entry, p, {first, second}));
+    std::pair<std::string, std::string> pair;
+    KONGSI_RETURN_IF_ERROR(r.String(*entry, p, first, pair.first));
+    KONGSI_RETURN_IF_ERROR(r.String(*entry, p, second, pair.second));
+    if (pair.first.empty() || pair.second.empty())
+      return r.Error(&item, util::StrCat(prefix, key), shape);
+    out.push_back(std::move(pair));
+  }
+  return absl::OkStatus();
+}
+
+// [[peer]] tables. Names are unique and safe in metadata keys and file names; file paths are
+// made absolute against the configuration file's folder.
+absl::Status ParsePeers(const Reader& r, const toml::table& root, std::string_view name,
+                        ServeConfig& config) {
+  const std::filesystem::path folder = std::filesystem::path(std::string(name)).parent_path();
+  return ForEachTable(r, root, "peer", [&](const toml::table& t) {
+    const std::string p = util::StrCat("peer[", config.peers.size(), "].");
+    KONGSI_RETURN_IF_ERROR(
+        r.OnlyKnown(t, p,
+                    {"name", "url", "token_file", "username", "password_file", "client_cert",
+                     "client_key", "ca_file", "organisation", "principal", "pull", "push",
+                     "interval", "notify_url", "public_key"}));
+    federation::PeerSpec peer;
+    peer.where = util::StrCat(name, ":", t.source().begin.line);
+    KONGSI_RETURN_IF_ERROR(r.String(t, p, "name", peer.name));
+    KONGSI_RETURN_IF_ERROR(RequireName(r, t, p, peer.name));
+    for (char c : peer.name) {
+      if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
+        return r.Error(t.get("name"), util::StrCat(p, "name"),
+                       "may hold only letters, digits, '-', '_' and '.'");
+      }
+    }
+    if (FindPeer(config, peer.name) != nullptr) {
+      return r.Error(t.get("name"), util::StrCat(p, "name"),
+                     util::StrCat("peer \"", peer.name, "\" is declared twice"));
+    }
+    KONGSI_RETURN_IF_ERROR(r.String(t, p, "url", peer.url));
+    if (!peer.url.empty() && !absl::StartsWith(peer.url, "http://") &&
+        !absl::StartsWith(peer.url, "https://")) {
+      return r.Error(t.get("url"), util::StrCat(p, "url"),
+                     "must be the http:// or https:// URL of a TAXII 2.1 API root");
+    }
+    if (!peer.url.empty() && peer.url.back() != '/') peer.url += '/';
+    for (auto [key, field] : {std::pair{"token_file", &peer.token_file},
+                              {"password_file", &peer.password_file},
+                              {"client_cert", &peer.client_cert},
+                              {"client_key", &peer.client_key},
+                              {"ca_file", &peer.ca_file}}) {
+      KONGSI_RETURN_IF_ERROR(r.String(t, p, key, *field));
+      if (!field->empty() && std::filesystem::path(*field).is_relative()) {
+        *field = (folder / *field).string();
+      }
+    }
+    KONGSI_RETURN_IF_ERROR(r.String(t, p, "username", peer.username));
+    if (!peer.token_file.empty() && !peer.username.empty()) {
+      return r.Error(
+          t.get("username"), util::StrCat(p, "username"),
+          "a peer authenticates with token_file or with username/password_file, not both");
+    }
+    if (peer.username.empty() != peer.password_file.empty()) {
+      return r.Error(&t, util::StrCat(p, "password_file"),
+                     "username and password_file go together");
+    }
+    if (peer.client_cert.empty() != peer.client_key.empty()) {
+      return r.Error(&t, util::StrCat(p, "client_key"), "client_cert and client_key go together");
+    }
+    KONGSI_RETURN_IF_ERROR(r.String(t, p, "principal", peer.principal));
+    if (peer.principal.empty()) peer.principal = peer.name;
+    // By default the peer speaks for the organisation its [[principal]] belongs to.
+    KONGSI_RETURN_IF_ERROR(r.String(t, p, "organisation", peer.organisation));
+    for (const policy::PrincipalSpec& declared : config.policy.principals) {
+      if (peer.organisation.empty() && declared.name == peer.principal) {
+        peer.organisation = declared.organisation;
+      }
+    }
+    if (peer.organisation.empty()) peer.organisation = peer.name;
+    std::vector<std::pair<std::string, std::string>> pairs;
+    KONGSI_RETURN_IF_ERROR(PairList(r, t, p, "pull", "remote", "into", pairs));
+    for (auto& [remote, into] : pairs) peer.pull.push_back({remote, into});
+    pairs.clear();
+    KONGSI_RETURN_IF_ERROR(PairList(r, t, p, "push", "local", "to", pairs));
+    for (auto& [local, to] : pairs) peer.push.push_back({local, to});
+    if ((!peer.pull.empty() || !peer.push.empty()) && peer.url.empty()) {
+      return r.Error(&t, util::StrCat(p, "url"), "must be set to pull from or push to the peer");
+    }
+    KONGSI_RETURN_IF_ERROR(r.Duration(t, p, "interval", peer.interval));
+    if (peer.interval < std::chrono::seconds(1)) {
+      return r.Error(t.get("interval"), util::StrCat(p, "interval"), "must be at least 1s");
+    }
+    KONGSI_RETURN_IF_ERROR(r.String(t, p, "notify_url", peer.notify_url));
+    if (!peer.notify_url.empty() && peer.notify_url != "none" &&
+        !absl::StartsWith(peer.notify_url, "http://") &&
+        !absl::StartsWith(peer.notify_url, "https://")) {
+      return r.Error(t.get("notify_url"), util::StrCat(p, "notify_url"),
+                     "must be an http:// or https:// URL, or \"none\"");
+    }
+    KONGSI_RETURN_IF_ERROR(r.String(t, p, "public_key", peer.public_key));
+    config.peers.push_back(std::move(peer));
+    return absl::OkStatus();
+  });
+}
+
 }  // namespace
 
 absl::StatusOr<ServeConfig> ParseServeConfig(std::string_view text, std::string_view name) {
@@ -641,7 +761,7 @@ absl::StatusOr<ServeConfig> ParseServeConfig(std::string_view text, std::string_
   KONGSI_ASSIGN_OR_RETURN(const toml::table root, ParseToml(text, name));
   KONGSI_RETURN_IF_ERROR(r.OnlyKnown(root, "",
                                      {"server", "taxii", "collection", "policy", "organisation",
-                                      "principal", "community", "agreement"}));
+                                      "principal", "community", "agreement", "peer"}));
   if (const toml::node* server = root.get("server")) {
     if (!server->is_table()) return r.Error(server, "server", "must be a table");
     KONGSI_RETURN_IF_ERROR(ParseServer(r, *server->as_table(), config));
@@ -655,8 +775,16 @@ absl::StatusOr<ServeConfig> ParseServeConfig(std::string_view text, std::string_
     KONGSI_RETURN_IF_ERROR(ParseCollections(r, *collections, config));
   }
   KONGSI_RETURN_IF_ERROR(ParsePolicy(r, root, name, config));
+  KONGSI_RETURN_IF_ERROR(ParsePeers(r, root, name, config));
   config.taxii.tls = !config.server.tls_cert_file.empty();
   return config;
+}
+
+const federation::PeerSpec* FindPeer(const ServeConfig& config, std::string_view name) {
+  for (const federation::PeerSpec& peer : config.peers) {
+    if (peer.name == name) return &peer;
+  }
+  return nullptr;
 }
 
 absl::StatusOr<ServeConfig> LoadServeConfig(const std::string& path) {

@@ -64,6 +64,34 @@ absl::StatusOr<policy::Principal> FindPrincipal(Node& node, const ServeConfig& c
       util::StrCat("no live token and no [[principal]] is named \"", name, "\""));
 }
 
+absl::StatusOr<federation::FederationOptions> FederationOptionsFor(Node& node,
+                                                                   const ServeConfig& config) {
+  federation::FederationOptions options;
+  options.peers = config.peers;
+  for (const federation::PeerSpec& peer : config.peers) {
+    const auto declared =
+        std::find_if(config.policy.principals.begin(), config.policy.principals.end(),
+                     [&](const policy::PrincipalSpec& p) { return p.name == peer.principal; });
+    const bool is_peer = declared != config.policy.principals.end() &&
+                         declared->kind == policy::PrincipalKind::kPeer;
+    if (!peer.push.empty() && !is_peer) {
+      // Pushes are disclosed to the peer's principal: the policy must know it is a node (which
+      // never receives AMBER+STRICT or RED) and of which organisation.
+      return absl::InvalidArgumentError(
+          util::StrCat(peer.where, ": peer ", peer.name, " pushes, but no [[principal]] name = \"",
+                       peer.principal, "\" with kind = \"peer\" is declared"));
+    }
+    absl::StatusOr<policy::Principal> principal = FindPrincipal(node, config, peer.principal);
+    if (principal.ok()) {
+      if (is_peer && !declared->organisation.empty()) {
+        principal->organisation = declared->organisation;
+      }
+      options.principals.emplace(peer.name, *std::move(principal));
+    }
+  }
+  return options;
+}
+
 std::string ServePidPath(const std::string& data_dir) {
   return (std::filesystem::path(data_dir) / "serve.pid").string();
 }

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "app/config.h"
 #include "app/node.h"
+#include "federation/federation.h"
 #include "policy/policy.h"
 
 namespace kongsi::app {
@@ -35,6 +36,11 @@ absl::StatusOr<std::shared_ptr<const policy::Policy>> CompileNodePolicy(Node& no
 // the policy alone decides). NotFound otherwise.
 absl::StatusOr<policy::Principal> FindPrincipal(Node& node, const ServeConfig& config,
                                                 std::string_view name);
+
+// The federation of `config` for `node`: its peers and each peer's principal as FindPrincipal
+// finds it (a peer whose principal is not declared is neither pushed to nor notified).
+absl::StatusOr<federation::FederationOptions> FederationOptionsFor(Node& node,
+                                                                   const ServeConfig& config);
 
 // Path of the file in which `kongsi serve` records its process id (for `policy reload`).
 std::string ServePidPath(const std::string& data_dir);

@@ -52,9 +52,11 @@ absl::Status Disclosure::CheckCollectionVisible(const Principal& principal,
   return absl::OkStatus();
 }
 
-std::string Disclosure::OriginOf(const Principal& principal) const {
-  const Recipient recipient = policy_.Get()->Resolve(principal);
-  return recipient.own_organisation ? std::string() : recipient.organisation;
+store::Provenance Disclosure::ProvenanceOf(const Principal& principal) const {
+  const Recipient poster = policy_.Get()->Resolve(principal);
+  return {.kind = poster.peer ? store::Provenance::Kind::kPeer : store::Provenance::Kind::kLocal,
+          .source = poster.peer ? principal.name : util::StrCat("taxii:", principal.name),
+          .organisation = poster.own_organisation ? std::string() : poster.organisation};
 }
 
 store::AuditEvent Disclosure::NewEvent(const Recipient& recipient, std::string_view channel) const {

@@ -94,9 +94,11 @@ class Disclosure {
   absl::StatusOr<std::vector<util::Timestamp>> ReceivableVersions(const Principal& principal,
                                                                   const store::ObjectQuery& query);
 
-  // The organisation objects sent by `principal` come from, as the policy in force places it
-  // (store::Provenance::organisation): "" for the node's own organisation.
-  std::string OriginOf(const Principal& principal) const;
+  // Where objects sent by `principal` come from, as the policy in force places it: the
+  // organisation (store::Provenance::organisation; "" for the node's own), and, for a partner
+  // node (a principal of kind "peer"), that peer (kind kPeer, source its name: what it sent is
+  // never pushed back to it); otherwise kind kLocal, source "taxii:<name>".
+  store::Provenance ProvenanceOf(const Principal& principal) const;
 
   // OK when `principal` may read `collection_id`; NotFound otherwise (same message as an
   // unknown collection). Does not look the collection up (the store's scan does).

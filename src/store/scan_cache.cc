@@ -29,7 +29,7 @@ std::string ScanCache::KeyOf(const ObjectQuery& q) {
   add("t", q.types);
   add("s", q.spec_versions);
   add("e", q.exact_versions);
-  absl::StrAppend(&key, "|a");
+  absl::StrAppend(&key, "|p", q.not_from_peer, "|a");
   for (VersionSelect v : q.also_versions) absl::StrAppend(&key, ",", static_cast<int>(v));
   return key;
 }

@@ -105,6 +105,15 @@ absl::StatusOr<std::vector<PutOutcome>> WriteTransaction::Add(
   return outcomes;
 }
 
+absl::Status WriteTransaction::SetMeta(std::string_view key, std::string_view value) {
+  if (dead_) return absl::FailedPreconditionError("write transaction already ended");
+  if (absl::Status s = DoSetMeta(key, value); !s.ok()) {
+    dead_ = true;
+    return s;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status WriteTransaction::Commit() {
   if (dead_) return absl::FailedPreconditionError("write transaction already ended");
   dead_ = true;

@@ -113,6 +113,9 @@ struct ObjectQuery {
   std::optional<Timestamp> added_after;  // strictly after (TAXII added_after)
   std::optional<Timestamp> added_since;  // at or after (CLI --since)
   size_t limit = 0;                      // 0: no limit
+  // Non-empty: leaves out versions received from this peer (provenance kPeer, source equal to
+  // it): federation never sends an object back to where it came from.
+  std::string not_from_peer;
 };
 
 struct ValueHit {
@@ -230,6 +233,11 @@ class WriteTransaction {
   // of the batch is stored); after any error the transaction is dead and will roll back.
   absl::StatusOr<std::vector<PutOutcome>> Add(std::span<const ObjectRecord> objects);
 
+  // Sets a metadata value (Store::SetMeta) in this transaction: it becomes visible, and
+  // durable, with the objects (a sync cursor and the objects it covers). FailedPrecondition
+  // when the transaction is dead.
+  absl::Status SetMeta(std::string_view key, std::string_view value);
+
   // Makes everything added durable and visible. FailedPrecondition after a failed Add or a
   // second Commit.
   absl::Status Commit();
@@ -239,6 +247,7 @@ class WriteTransaction {
 
  private:
   virtual absl::StatusOr<std::vector<PutOutcome>> DoAdd(std::span<const ObjectRecord> objects) = 0;
+  virtual absl::Status DoSetMeta(std::string_view key, std::string_view value) = 0;
   virtual absl::Status DoCommit() = 0;
 
   bool dead_ = false;  // committed, or an Add failed

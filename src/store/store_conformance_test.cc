@@ -31,6 +31,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
+using ::testing::SizeIs;
 using ::testing::UnorderedElementsAre;
 
 namespace fs = std::filesystem;
@@ -193,7 +194,7 @@ TEST_P(StoreConformanceTest, StoredVersionReadsBackWithEveryField) {
   r.provenance = Provenance{
       .kind = Provenance::Kind::kPeer, .source = "peer-a", .organisation = "Partner A Bank"};
   r.content_hash = std::string("\x00\x01\xff", 3);  // raw digest bytes survive too
-  r.property_bloom = 0x8000000000000001ull;           // all 64 bits, the top one included
+  r.property_bloom = 0x8000000000000001ull;         // all 64 bits, the top one included
   EXPECT_THAT(MustPut("", {r}), ElementsAre(PutOutcome::kAdded));
 
   std::vector<StoredObject> rows = ScanAll({});
@@ -1025,6 +1026,50 @@ TEST_P(StoreConformanceTest, FailedAddEndsTheTransaction) {
   EXPECT_TRUE(absl::IsFailedPrecondition((*txn)->Commit()));
   txn->reset();
   EXPECT_THAT(Keys({}), IsEmpty());
+}
+
+// A sync cursor written in the transaction of the objects it covers: both appear at commit,
+// and neither survives a transaction that is not committed.
+TEST_P(StoreConformanceTest, MetaSetInATransactionCommitsWithItsObjects) {
+  MakeCollection(kCollectionA);
+  ASSERT_TRUE(store_->SetMeta("cursor", "old").ok());
+  {
+    auto txn = store_->BeginWrite(kCollectionA);
+    ASSERT_TRUE(txn.ok());
+    ASSERT_TRUE((*txn)->Add(std::vector<ObjectRecord>{Obj(Id(1), kT0)}).ok());
+    ASSERT_TRUE((*txn)->SetMeta("cursor", "lost").ok());
+  }  // rolled back
+  EXPECT_EQ(*store_->GetMeta("cursor"), "old");
+  EXPECT_THAT(Keys({}), IsEmpty());
+  auto txn = store_->BeginWrite(kCollectionA);
+  ASSERT_TRUE(txn.ok());
+  ASSERT_TRUE((*txn)->Add(std::vector<ObjectRecord>{Obj(Id(2), kT0)}).ok());
+  ASSERT_TRUE((*txn)->SetMeta("cursor", "new").ok());
+  EXPECT_EQ(*store_->GetMeta("cursor"), "old");  // readers see the old state until commit
+  ASSERT_TRUE((*txn)->Commit().ok());
+  EXPECT_EQ(*store_->GetMeta("cursor"), "new");
+  EXPECT_THAT(Keys({}), ElementsAre(Key(Id(2), kT0)));
+  EXPECT_TRUE(absl::IsFailedPrecondition((*txn)->SetMeta("cursor", "late")));
+  Reopen();
+  EXPECT_EQ(*store_->GetMeta("cursor"), "new");
+}
+
+// Federation pushes never send a version back to the peer it came from; versions from other
+// peers, files and this node still go.
+TEST_P(StoreConformanceTest, NotFromPeerLeavesOutThatPeersVersionsOnly) {
+  MakeCollection(kCollectionA);
+  ObjectRecord from_b = Obj(Id(1), kT0);
+  from_b.provenance = {.kind = Provenance::Kind::kPeer, .source = "node-b", .organisation = "b"};
+  ObjectRecord from_c = Obj(Id(2), kT0);
+  from_c.provenance = {.kind = Provenance::Kind::kPeer, .source = "node-c", .organisation = "c"};
+  ObjectRecord file_named_b = Obj(Id(3), kT0);
+  file_named_b.provenance = {.kind = Provenance::Kind::kFile, .source = "node-b"};
+  MustPut(kCollectionA, {from_b, from_c, file_named_b, Obj(Id(4), kT0)});
+  for (int twice = 0; twice < 2; ++twice) {  // paged scans may come from the cache
+    EXPECT_THAT(Keys({.collection_id = kCollectionA, .limit = 10, .not_from_peer = "node-b"}),
+                ElementsAre(Key(Id(2), kT0), Key(Id(3), kT0), Key(Id(4), kT0)));
+    EXPECT_THAT(Keys({.collection_id = kCollectionA, .limit = 10}), SizeIs(4));
+  }
 }
 
 TEST_P(StoreConformanceTest, BeginWriteOnUnknownCollectionIsNotFound) {

@@ -158,10 +158,9 @@ Response Service::AddObjects(const Call& call, std::string_view collection_id) {
                      " bytes; this API root accepts at most ", call.root.max_content_length));
   }
   const util::Timestamp request_time = clock_.Now();
-  // Origin binding follows the organisation the policy places the poster in.
-  const store::Provenance provenance{.kind = store::Provenance::Kind::kLocal,
-                                     .source = util::StrCat("taxii:", call.principal.name),
-                                     .organisation = disclosure_.OriginOf(call.principal)};
+  // Origin binding follows the organisation the policy places the poster in; what a partner
+  // node pushes is recorded as from that peer.
+  const store::Provenance provenance = disclosure_.ProvenanceOf(call.principal);
   auto parsed = ParseAddObjects(call.request.body, validator_, provenance);
   if (!parsed.ok()) return ErrorFromStatus(parsed.status());
   std::vector<store::PutOutcome> outcomes;

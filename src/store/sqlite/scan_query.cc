@@ -61,7 +61,7 @@ class Builder {
 
 size_t BoundValueCount(const ObjectQuery& q) {
   // spec_versions appear up to three times: in the filter and in first and last selection.
-  return 4 + q.ids.size() + q.types.size() + 3 * q.spec_versions.size() + q.exact_versions.size();
+  return 5 + q.ids.size() + q.types.size() + 3 * q.spec_versions.size() + q.exact_versions.size();
 }
 
 ScanQuery BuildScanQuery(const ObjectQuery& q) {
@@ -89,6 +89,13 @@ ScanQuery BuildScanQuery(const ObjectQuery& q) {
   if (q.added_since) {
     absl::StrAppend(&out.sql, " AND ", date, " >= ");
     b.Arg(*q.added_since);
+  }
+  if (!q.not_from_peer.empty()) {
+    absl::StrAppend(&out.sql,
+                    " AND NOT (o.provenance_kind = ", static_cast<int>(Provenance::Kind::kPeer),
+                    " AND o.provenance_source = ");
+    b.Arg(q.not_from_peer);
+    b.Sql(")");
   }
   b.In("o.id", q.ids);
   b.In("+o.type", q.types);

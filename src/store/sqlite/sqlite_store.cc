@@ -259,6 +259,13 @@ class SqliteWriteTransaction final : public WriteTransaction {
     });
   }
 
+  absl::Status DoSetMeta(std::string_view key, std::string_view value) override {
+    return Guard("set meta", [&]() -> absl::Status {
+      w_.SetMeta(std::string(key), std::string(value));
+      return absl::OkStatus();
+    });
+  }
+
   absl::Status DoCommit() override {
     return Guard("commit", [&]() -> absl::Status {
       if (last_date_added_ != initial_last_date_added_) {
