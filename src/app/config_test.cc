@@ -265,5 +265,86 @@ TEST(ConfigPolicyTest, IncludedPolicyFileIsReadRelativeToTheConfiguration) {
   std::filesystem::remove_all(dir);
 }
 
+// --- [[peer]] ----------------------------------------------------------------------------
+
+TEST(ConfigPeerTest, EveryKeyAndTheDefaults) {
+  const char* kText = R"(
+[[principal]]
+name = "sg-node"
+organisation = "sg-cert"
+kind = "peer"
+
+[[peer]]
+name = "sg-cert"
+url = "https://taxii.example.sg/api1"
+token_file = "sg.token"
+principal = "sg-node"
+pull = [{ remote = "8f5b2a9e-0000-4000-8000-000000000001", into = "from-sg" },
+        { remote = "8f5b2a9e-0000-4000-8000-000000000002", into = "from-sg" }]
+push = [{ local = "fin", to = "8f5b2a9e-0000-4000-8000-000000000003" }]
+interval = "30s"
+client_cert = "/etc/kongsi/me.pem"
+client_key = "me.key"
+ca_file = "ca.pem"
+
+[[peer]]
+name = "offline-partner"
+public_key = "AAAA"
+)";
+  auto c = ParseServeConfig(kText, "/etc/kongsi/kongsi.toml");
+  ASSERT_TRUE(c.ok()) << c.status();
+  ASSERT_EQ(c->peers.size(), 2u);
+  const federation::PeerSpec& sg = c->peers[0];
+  EXPECT_EQ(sg.url, "https://taxii.example.sg/api1/");  // the API root ends with a slash
+  EXPECT_EQ(sg.token_file, "/etc/kongsi/sg.token");     // relative to the configuration
+  EXPECT_EQ(sg.client_cert, "/etc/kongsi/me.pem");
+  EXPECT_EQ(sg.client_key, "/etc/kongsi/me.key");
+  EXPECT_EQ(sg.organisation, "sg-cert");  // the organisation of its principal
+  EXPECT_EQ(sg.principal, "sg-node");
+  ASSERT_EQ(sg.pull.size(), 2u);
+  EXPECT_EQ(sg.pull[1].remote, "8f5b2a9e-0000-4000-8000-000000000002");
+  EXPECT_EQ(sg.pull[1].into, "from-sg");
+  ASSERT_EQ(sg.push.size(), 1u);
+  EXPECT_EQ(sg.push[0].local, "fin");
+  EXPECT_EQ(sg.interval, std::chrono::seconds(30));
+  EXPECT_EQ(sg.where, "/etc/kongsi/kongsi.toml:7");
+  const federation::PeerSpec& offline = c->peers[1];
+  EXPECT_EQ(offline.organisation, "offline-partner");  // no principal: its own name
+  EXPECT_EQ(offline.principal, "offline-partner");
+  EXPECT_EQ(offline.interval, std::chrono::seconds(60));
+  EXPECT_EQ(FindPeer(*c, "offline-partner"), &c->peers[1]);
+  EXPECT_EQ(FindPeer(*c, "nobody"), nullptr);
+}
+
+TEST(ConfigPeerTest, ErrorsSayWhereAndWhat) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"[[peer]]\nurl = \"https://x/\"\n", "kongsi.toml:1:1: peer[0].name: must be set"},
+      {"[[peer]]\nname = \"a/b\"\n", "peer[0].name: may hold only letters"},
+      {"[[peer]]\nname = \"a\"\n[[peer]]\nname = \"a\"\n", "peer \"a\" is declared twice"},
+      {"[[peer]]\nname = \"a\"\nurl = \"ftp://x/\"\n", "peer[0].url: must be the http://"},
+      {"[[peer]]\nname = \"a\"\npull = [{ remote = \"r\", into = \"l\" }]\n",
+       "peer[0].url: must be set to pull from or push to the peer"},
+      {"[[peer]]\nname = \"a\"\nurl = \"http://x/\"\npull = [{ remote = \"r\" }]\n",
+       "peer[0].pull: must be a list of { remote"},
+      {"[[peer]]\nname = \"a\"\nurl = \"http://x/\"\npush = [{ local = \"l\", from = \"r\" }]\n",
+       "peer[0].push.from: unknown key"},
+      {"[[peer]]\nname = \"a\"\nurl = \"http://x/\"\npull = \"r\"\n", "peer[0].pull: must be a list"},
+      {"[[peer]]\nname = \"a\"\ntoken_file = \"t\"\nusername = \"u\"\npassword_file = \"p\"\n",
+       "token_file or with username/password_file, not both"},
+      {"[[peer]]\nname = \"a\"\nusername = \"u\"\n", "username and password_file go together"},
+      {"[[peer]]\nname = \"a\"\nclient_cert = \"c\"\n", "client_cert and client_key go together"},
+      {"[[peer]]\nname = \"a\"\ninterval = \"10ms\"\n", "peer[0].interval: must be at least 1s"},
+      {"[[peer]]\nname = \"a\"\nnotify_url = \"later\"\n", "peer[0].notify_url: must be an"},
+      {"[[peer]]\nname = \"a\"\ncolour = \"x\"\n", "kongsi.toml:3:1: peer[0].colour: unknown key"},
+      {"peer = 3\n", "peer: must be [[peer]] tables"},
+  };
+  for (const auto& [text, expected] : cases) {
+    auto c = ParseServeConfig(text, "kongsi.toml");
+    ASSERT_FALSE(c.ok()) << text;
+    EXPECT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument) << text;
+    EXPECT_THAT(std::string(c.status().message()), HasSubstr(expected)) << text;
+  }
+}
+
 }  // namespace
 }  // namespace kongsi::app

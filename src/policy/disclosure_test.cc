@@ -334,5 +334,31 @@ TEST_F(DisclosureTest, ANewPolicyAppliesToTheNextCall) {
   EXPECT_EQ(count(), 1u);
 }
 
+// What a principal posts is recorded with the origin the policy gives it: a partner node's
+// objects as from that peer (so they are never pushed back to it), anyone else's as local,
+// with their organisation (origin binding); the node's own organisation is "".
+TEST_F(DisclosureTest, ProvenanceOfPostersFollowsThePolicy) {
+  PolicySpec spec;
+  spec.node_organisation = "my-cert";
+  spec.organisations = {{.name = "my-cert"}, {.name = "sg-cert"}, {.name = "bank-a"}};
+  spec.principals = {{.name = "sg-node", .organisation = "sg-cert", .kind = PrincipalKind::kPeer},
+                     {.name = "analyst", .organisation = "my-cert"}};
+  Disclosure door(*store_, clock_,
+                  Policy::Compile(spec, {.identity_id =
+                                             "identity--11111111-1111-4111-8111-111111111111"})
+                      .value());
+  const store::Provenance peer = door.ProvenanceOf({.name = "sg-node", .organisation = "x"});
+  EXPECT_EQ(peer.kind, store::Provenance::Kind::kPeer);
+  EXPECT_EQ(peer.source, "sg-node");
+  EXPECT_EQ(peer.organisation, "sg-cert");  // the [[principal]] entry wins over the token
+  const store::Provenance bank = door.ProvenanceOf({.name = "soc", .organisation = "bank-a"});
+  EXPECT_EQ(bank.kind, store::Provenance::Kind::kLocal);
+  EXPECT_EQ(bank.source, "taxii:soc");
+  EXPECT_EQ(bank.organisation, "bank-a");
+  const store::Provenance own = door.ProvenanceOf({.name = "analyst"});
+  EXPECT_EQ(own.kind, store::Provenance::Kind::kLocal);
+  EXPECT_EQ(own.organisation, "");
+}
+
 }  // namespace
 }  // namespace kongsi::policy
