@@ -12,6 +12,7 @@
 
 #include "app/commands.h"
 #include "app/node_policy.h"
+#include "app/progress.h"
 #include "federation/federation.h"
 #include "federation/sync_state.h"
 #include "policy/disclosure.h"
@@ -179,10 +180,15 @@ int RunOnce(const GlobalOptions& global, const SyncOptions& options) {
     return kExitUnusable;
   }
   const util::Clock& clock = util::SystemClock::Get();
+  Progress progress(!global.quiet && StderrIsTerminal(), 0);
+  federation_options->on_pull_page = [&progress](const federation::PullOutcome& o) {
+    progress.Update(o.received, o.bytes);
+  };
   policy::Disclosure disclosure(*node->store, clock, *std::move(compiled));
   federation::Federation federation(*node->store, disclosure, clock,
                                     *std::move(federation_options));
   auto run = federation.RunOnce(options.peer, !options.push_only, !options.pull_only);
+  progress.Finish();
   if (!run.ok()) {
     PrintError(run.status());
     return kExitUnusable;

@@ -214,7 +214,7 @@ absl::StatusOr<PeerRun> Federation::Run(Worker& w, bool pull, bool push) {
       PeerRun::PullResult r;
       r.link = w.spec.pull[i];
       r.status = PullLink(store_, *w.client, w.spec, r.link, w.pull_ids[i], validator_, stopping,
-                          r.outcome);
+                          r.outcome, options_.on_pull_page);
       objects_in_ += static_cast<uint64_t>(r.outcome.stored);
       note_failure(r.status);
       run.pulls.push_back(std::move(r));

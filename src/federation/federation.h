@@ -20,6 +20,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -51,6 +52,8 @@ struct FederationOptions {
   // Credentials are read from files at Start; tests may shorten the client's timeouts.
   std::chrono::milliseconds request_timeout{60'000};
   std::chrono::milliseconds notify_timeout{2'000};
+  // Called after each page a pull link stored (on the worker's thread): progress display.
+  std::function<void(const PullOutcome&)> on_pull_page;
 };
 
 // What one run with one peer did.

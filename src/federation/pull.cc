@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
 
 #include "federation/sync_state.h"
 #include "taxii/add_objects.h"
@@ -23,7 +24,7 @@ void Note(PullOutcome& out, std::string problem) {
 absl::Status PullLink(store::Store& store, taxii::Client& client, const PeerSpec& peer,
                       const PullSpec& link, std::string_view local_collection_id,
                       const stix::Validator& validator, const std::function<bool()>& stopping,
-                      PullOutcome& out) {
+                      PullOutcome& out, const std::function<void(const PullOutcome&)>& on_page) {
   const std::string cursor_key = PullCursorKey(peer.name, link.remote, local_collection_id);
   KONGSI_ASSIGN_OR_RETURN(std::optional<util::Timestamp> cursor, ReadCursor(store, cursor_key));
   const store::Provenance provenance{.kind = store::Provenance::Kind::kPeer,
@@ -33,11 +34,15 @@ absl::Status PullLink(store::Store& store, taxii::Client& client, const PeerSpec
   request.limit = kPullPageLimit;
   if (cursor) request.added_after = *cursor - 1;  // the cursor's own instant again (see header)
   const std::string where = util::StrCat("peer ", peer.name, " collection ", link.remote);
+  // Every `next` followed in this run: a server whose tokens go round in a circle (n1, n2, n1)
+  // would otherwise be followed forever, not only one that repeats the previous token.
+  std::set<std::string> nexts_followed;
   while (true) {
     if (stopping && stopping()) return absl::CancelledError("stopping");
     KONGSI_ASSIGN_OR_RETURN(taxii::ObjectsPage page, client.GetObjects(link.remote, request));
     ++out.pages;
     out.received += static_cast<int64_t>(page.object_count);
+    out.bytes += static_cast<int64_t>(page.body.size());
     taxii::AddRequest parsed;
     if (page.object_count > 0) {
       auto p = taxii::ParseAddObjects(page.body, validator, provenance);
@@ -82,9 +87,10 @@ absl::Status PullLink(store::Store& store, taxii::Client& client, const PeerSpec
       }
       if (new_cursor) cursor = new_cursor;
     }
+    if (on_page) on_page(out);
     if (!page.more) return absl::OkStatus();
     if (!page.next.empty()) {
-      if (page.next == request.next) {
+      if (!nexts_followed.insert(page.next).second) {
         return absl::InvalidArgumentError(
             util::StrCat(where, ": the server returned the same `next` twice (", page.next, ")"));
       }

@@ -16,7 +16,8 @@
 //
 // Not thread-safe: one run per link at a time (the peer's worker).
 // Errors: those of the client (taxii/client.h) and the store; Cancelled when `stopping` says so
-// between pages (what was stored stays, with its cursor).
+// between pages (what was stored stays, with its cursor). `on_page`, when set, is called after
+// each stored page (progress display).
 #pragma once
 
 #include <cstdint>
@@ -36,6 +37,7 @@ namespace kongsi::federation {
 struct PullOutcome {
   int64_t pages = 0;
   int64_t received = 0;               // objects in the pages
+  int64_t bytes = 0;                  // of the pages
   int64_t stored = 0;                 // new versions
   int64_t unchanged = 0;              // versions already here (repeats, overlaps)
   int64_t conflicts = 0;              // same version, different content: ours kept
@@ -49,6 +51,7 @@ inline constexpr size_t kPullPageLimit = 1000;
 absl::Status PullLink(store::Store& store, taxii::Client& client, const PeerSpec& peer,
                       const PullSpec& link, std::string_view local_collection_id,
                       const stix::Validator& validator, const std::function<bool()>& stopping,
-                      PullOutcome& out);
+                      PullOutcome& out,
+                      const std::function<void(const PullOutcome&)>& on_page = nullptr);
 
 }  // namespace kongsi::federation

@@ -76,10 +76,15 @@ class LinkPusher {
       query.not_from_peer = c_.peer.name;
       std::vector<Outgoing> page;
       KONGSI_ASSIGN_OR_RETURN(const policy::DisclosedPage disclosed, Disclose(query, page));
-      if (page.empty()) return absl::OkStatus();
       KONGSI_RETURN_IF_ERROR(Send(page, {}, retries));
-      cursor = page.back().date_added;
-      KONGSI_RETURN_IF_ERROR(Save(cursor_key, cursor, retry_key, retries));
+      // Past the last version sent, or past every version read when the collection was read
+      // to its end: versions the peer may not receive are not read again on every run.
+      util::Timestamp through = page.empty() ? 0 : page.back().date_added;
+      through = std::max(through, disclosed.read_through);
+      if (through > 0 && (!cursor || through > *cursor)) {
+        cursor = through;
+        KONGSI_RETURN_IF_ERROR(Save(cursor_key, cursor, retry_key, retries));
+      }
       if (!disclosed.more) return absl::OkStatus();
     }
   }

@@ -242,6 +242,7 @@ absl::StatusOr<DisclosedPage> Disclosure::Disclose(const Principal& principal,
       return deliver(object, admitted);
     }));
     KONGSI_RETURN_IF_ERROR(deliver_status);
+    if (rows > 0) page.read_through = std::max(page.read_through, last_row);
     if (stopped || full || chunk.limit == 0 || rows < chunk.limit) break;
     // Withheld rows left the page short: read on after the last row.
     chunk.added_after = std::max(chunk.added_after.value_or(last_row), last_row);
@@ -256,6 +257,7 @@ absl::StatusOr<DisclosedPage> Disclosure::Disclose(const Principal& principal,
   }
   CountDenials(principal, denials);
   if (stopped) page.more = false;  // the caller stopped: it decides what follows
+  if (stopped || full) page.read_through = 0;
   return page;
 }
 

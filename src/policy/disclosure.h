@@ -44,6 +44,10 @@ namespace kongsi::policy {
 struct DisclosedPage {
   size_t count = 0;   // objects passed to the sink
   bool more = false;  // query.limit was reached and further objects match
+  // When the query was read to its end (neither `more` nor stopped by the sink): the date_added
+  // of the last version it selected, withheld ones included (0 when none). A reader that keeps
+  // a cursor (federation push) moves past withheld versions instead of reading them again.
+  util::Timestamp read_through = 0;
 };
 
 // `body` is what the principal receives: the stored bytes, or the redacted document.

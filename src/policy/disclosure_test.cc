@@ -233,6 +233,26 @@ TEST_F(DisclosureTest, WithheldObjectsLeaveNoTraceInPaging) {
     // Pages of 2, 2 and 1: `more` is false on the last although withheld objects follow it.
     EXPECT_EQ(mores, (std::vector<bool>{true, true, false}));
   }
+  // Read to its end, a query says how far it read, past the withheld tail; a full page does
+  // not (what follows its last object is still to be read).
+  util::Timestamp last_added = 0;
+  ASSERT_TRUE(store_
+                  ->Scan({.collection_id = kCollection},
+                         [&](const store::StoredObject& o) {
+                           last_added = o.date_added;
+                           return true;
+                         })
+                  .ok());
+  auto to_end = door.Disclose(bank, "export", {.collection_id = kCollection, .limit = 100},
+                              [](std::string_view, const store::StoredObject&) { return true; });
+  ASSERT_TRUE(to_end.ok());
+  EXPECT_FALSE(to_end->more);
+  EXPECT_EQ(to_end->read_through, last_added);
+  auto full = door.Disclose(bank, "export", {.collection_id = kCollection, .limit = 2},
+                            [](std::string_view, const store::StoredObject&) { return true; });
+  ASSERT_TRUE(full.ok());
+  EXPECT_TRUE(full->more);
+  EXPECT_EQ(full->read_through, 0);
   const auto denials = door.Denials();
   ASSERT_EQ(denials.count("soc-bank-a"), 1u);
   // Each page read on past withheld objects; every withheld one was counted at least once.
@@ -343,10 +363,10 @@ TEST_F(DisclosureTest, ProvenanceOfPostersFollowsThePolicy) {
   spec.organisations = {{.name = "my-cert"}, {.name = "sg-cert"}, {.name = "bank-a"}};
   spec.principals = {{.name = "sg-node", .organisation = "sg-cert", .kind = PrincipalKind::kPeer},
                      {.name = "analyst", .organisation = "my-cert"}};
-  Disclosure door(*store_, clock_,
-                  Policy::Compile(spec, {.identity_id =
-                                             "identity--11111111-1111-4111-8111-111111111111"})
-                      .value());
+  Disclosure door(
+      *store_, clock_,
+      Policy::Compile(spec, {.identity_id = "identity--11111111-1111-4111-8111-111111111111"})
+          .value());
   const store::Provenance peer = door.ProvenanceOf({.name = "sg-node", .organisation = "x"});
   EXPECT_EQ(peer.kind, store::Provenance::Kind::kPeer);
   EXPECT_EQ(peer.source, "sg-node");
