@@ -9,6 +9,7 @@
 // failed, or the node or its configuration is unusable.
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "app/commands.h"
 #include "app/node_policy.h"
@@ -53,17 +54,28 @@ std::string CursorOrNone(store::Store& store, const std::string& key) {
   return *cursor ? util::FormatRfc3339(**cursor, 6) : "none yet";
 }
 
+// The node and its configuration, or an error printed.
+bool OpenNodeAndConfig(const GlobalOptions& global, const SyncOptions& options,
+                       std::optional<Node>& node, std::optional<ServeConfig>& config) {
+  auto opened = OpenNode(global);
+  if (!opened.ok()) {
+    PrintError(opened.status());
+    return false;
+  }
+  auto loaded = LoadConfigAt(ConfigPath(opened->data_dir, options.config_path));
+  if (!loaded.ok()) {
+    PrintError(loaded.status());
+    return false;
+  }
+  node = *std::move(opened);
+  config = *std::move(loaded);
+  return true;
+}
+
 int RunStatus(const GlobalOptions& global, const SyncOptions& options) {
-  auto node = OpenNode(global);
-  if (!node.ok()) {
-    PrintError(node.status());
-    return kExitUnusable;
-  }
-  auto config = LoadConfigAt(ConfigPath(node->data_dir, options.config_path));
-  if (!config.ok()) {
-    PrintError(config.status());
-    return kExitUnusable;
-  }
+  std::optional<Node> node;
+  std::optional<ServeConfig> config;
+  if (!OpenNodeAndConfig(global, options, node, config)) return kExitUnusable;
   if (!options.peer.empty() && FindPeer(*config, options.peer) == nullptr) {
     PrintError(util::StrCat("no peer named ", options.peer, " in the configuration"));
     return kExitUnusable;
@@ -161,16 +173,9 @@ int RunStatus(const GlobalOptions& global, const SyncOptions& options) {
 }
 
 int RunOnce(const GlobalOptions& global, const SyncOptions& options) {
-  auto node = OpenNode(global);
-  if (!node.ok()) {
-    PrintError(node.status());
-    return kExitUnusable;
-  }
-  auto config = LoadConfigAt(ConfigPath(node->data_dir, options.config_path));
-  if (!config.ok()) {
-    PrintError(config.status());
-    return kExitUnusable;
-  }
+  std::optional<Node> node;
+  std::optional<ServeConfig> config;
+  if (!OpenNodeAndConfig(global, options, node, config)) return kExitUnusable;
   auto compiled = CompileNodePolicy(*node, *config);
   auto federation_options = compiled.ok()
                                 ? FederationOptionsFor(*node, *config)

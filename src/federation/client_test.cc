@@ -1,39 +1,26 @@
 // The TAXII client over real HTTP on 127.0.0.1. Against a kongsi TAXII server running
 // in-process (store, disclosure, tokens, service, HTTP server, as `kongsi serve` wires them):
 // the API root, adding objects and reading their status back, paging with `next`, version
-// selection, credentials, HTTPS. Against a small misbehaving server written here, which answers
-// canned raw HTTP/1.1: retries after 429/503 with Retry-After and backoff, giving up, stopping
-// when told to, broken JSON, silence, oversized answers, redirects, connection reuse, and the
-// exact requests the client sends. Delays are observed through the `wait` hook, never slept.
+// selection, credentials, HTTPS. Against a small misbehaving server (test_servers.h), which
+// answers canned raw HTTP/1.1: retries after 429/503 with Retry-After and backoff, giving up,
+// stopping when told to, broken JSON, silence, oversized answers, redirects, connection reuse,
+// and the exact requests the client sends. Delays are observed through the `wait` hook, never
+// slept.
 #include "taxii/client.h"
 
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <ctime>
-#include <filesystem>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "federation/test_servers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "http/server.h"
 #include "nlohmann/json.hpp"
-#include "policy/disclosure.h"
-#include "policy/tokens.h"
-#include "store/store.h"
-#include "taxii/error.h"
 #include "taxii/message.h"
-#include "taxii/service.h"
 #include "util/time.h"
 #include "util/uuid.h"
 
@@ -54,119 +41,25 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::SizeIs;
 using namespace std::chrono_literals;
+using namespace test_servers;
 
-constexpr char kCollection[] = "91a7b528-80eb-42ed-a74d-c6fbd5a26116";
 constexpr char kUnknown[] = "0d5a1e57-5b5a-4b83-8d8f-6b0a6c1e2f00";
 constexpr size_t kMaxContentLength = 123456;
-const std::string kTlsDir = std::string(KONGSI_TEST_DATA_DIR) + "/tls";
-
-std::string Indicator(const std::string& id, const std::string& modified) {
-  return R"({"type":"indicator","spec_version":"2.1","id":")" + id +
-         R"(","created":"2026-01-01T00:00:00.000Z","modified":")" + modified +
-         R"(","pattern":"[ipv4-addr:value = '198.51.100.1']","pattern_type":"stix",)"
-         R"("valid_from":"2026-01-01T00:00:00Z"})";
-}
-
-std::string Envelope(const std::vector<std::string>& objects) {
-  std::string body = "{\"objects\":[";
-  for (size_t i = 0; i < objects.size(); ++i) body += (i ? "," : "") + objects[i];
-  return body + "]}";
-}
-
-// Records the delays the client asks to wait, without waiting; answers `go_on`.
-struct WaitLog {
-  std::vector<milliseconds> delays;
-  bool go_on = true;
-  std::function<bool(milliseconds)> Hook() {
-    return [this](milliseconds delay) {
-      delays.push_back(delay);
-      return go_on;
-    };
-  }
-};
-
-taxii::Request ToTaxii(const http::Request& r) {
-  return taxii::Request{.method = r.method,
-                        .path = r.path,
-                        .query = r.query,
-                        .body = r.body,
-                        .accept = r.Header("Accept"),
-                        .content_type = r.Header("Content-Type"),
-                        .authorization = r.Header("Authorization"),
-                        .host = r.Header("Host")};
-}
-
-http::Response ToHttp(taxii::Response t) {
-  return http::Response{.status = t.status,
-                        .content_type = std::move(t.content_type),
-                        .body = std::move(t.body),
-                        .headers = std::move(t.headers),
-                        .route = std::move(t.route),
-                        .principal = std::move(t.principal)};
-}
 
 // --- against a kongsi node ----------------------------------------------------------------
 
 class KongsiServerTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("kongsi-client-test-" + util::NewUuidV4());
-    std::filesystem::create_directories(dir_);
-    auto store = store::Store::Open({.path = (dir_ / "store.db").string()});
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
-    ASSERT_TRUE(store_->CreateCollection({.id = kCollection, .title = "shared"}).ok());
-    const util::Clock& clock = util::SystemClock::Get();
-    auto admin =
-        policy::IssueToken(*store_, {.name = "admin", .read = {"*"}, .write = {"*"}}, clock);
-    auto reader = policy::IssueToken(*store_, {.name = "reader", .read = {kCollection}}, clock);
-    ASSERT_TRUE(admin.ok() && reader.ok());
-    admin_token_ = admin->token;
-    reader_token_ = reader->token;
-    disclosure_ = std::make_unique<policy::Disclosure>(*store_, clock);
-    authenticator_ = std::make_unique<policy::TokenAuthenticator>(*store_);
-    taxii::ServiceConfig config;
-    config.api_roots.push_back(
-        {.name = "api1", .title = "federation test", .max_content_length = kMaxContentLength});
-    service_ =
-        std::make_unique<taxii::Service>(config, *store_, *disclosure_, *authenticator_, clock);
-  }
-
-  void TearDown() override {
-    server_.reset();
-    service_.reset();
-    authenticator_.reset();
-    disclosure_.reset();
-    store_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
-
-  // Starts the HTTP server (HTTPS with the test certificate when `tls`).
+  // Starts the node's HTTP server (HTTPS with the test certificate when `tls`).
   void StartServer(bool tls = false) {
-    http::ServerOptions options;
-    options.address = "127.0.0.1";
-    options.port = 0;
-    options.threads = 2;
-    options.shutdown_grace = 5s;
-    if (tls) {
-      options.tls_cert_file = kTlsDir + "/server.crt";
-      options.tls_key_file = kTlsDir + "/server.key";
-    }
-    auto server = http::Server::Start(
-        options,
-        [this](const http::Request& request) { return ToHttp(service_->Handle(ToTaxii(request))); },
-        [](int status, std::string_view title, std::string_view description) {
-          return ToHttp(taxii::ErrorResponse(status, title, description));
-        },
-        nullptr);
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
+    node_.Serve({.max_content_length = kMaxContentLength, .tls = tls});
+    admin_token_ = node_.admin_token();
+    reader_token_ = node_.reader_token();
   }
 
   ClientOptions Options(const std::string& token) {
     ClientOptions options;
-    options.api_root = server_->url() + "/api1/";
+    options.api_root = node_.api_root();
     options.bearer_token = token;
     options.connect_timeout = 5s;
     options.request_timeout = 20s;
@@ -181,24 +74,19 @@ class KongsiServerTest : public ::testing::Test {
     return client.ok() ? *std::move(client) : nullptr;
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<store::Store> store_;
+  KongsiNode node_;
   std::string admin_token_;
   std::string reader_token_;
-  std::unique_ptr<policy::Disclosure> disclosure_;
-  std::unique_ptr<policy::TokenAuthenticator> authenticator_;
-  std::unique_ptr<taxii::Service> service_;
-  std::unique_ptr<http::Server> server_;
   WaitLog waits_;
 };
 
 TEST_F(KongsiServerTest, ReadsTheApiRootGivenWithoutItsFinalSlash) {
   StartServer();
   ClientOptions options = Options(reader_token_);
-  options.api_root = server_->url() + "/api1";
+  options.api_root = node_.url() + "/api1";
   auto client = Connect(options);
   ASSERT_NE(client, nullptr);
-  EXPECT_EQ(client->api_root(), server_->url() + "/api1/");
+  EXPECT_EQ(client->api_root(), node_.url() + "/api1/");
   absl::StatusOr<ApiRootInfo> root = client->GetApiRoot();
   ASSERT_TRUE(root.ok()) << root.status();
   EXPECT_EQ(root->title, "federation test");
@@ -333,7 +221,7 @@ TEST_F(KongsiServerTest, UnknownCollectionIsNotFoundNamingTheUrl) {
   absl::StatusOr<ObjectsPage> page = client->GetObjects(kUnknown, {});
   EXPECT_EQ(page.status().code(), absl::StatusCode::kNotFound) << page.status();
   EXPECT_THAT(page.status().message(),
-              HasSubstr("GET " + server_->url() + "/api1/collections/" + kUnknown + "/objects/"));
+              HasSubstr("GET " + node_.url() + "/api1/collections/" + kUnknown + "/objects/"));
   EXPECT_THAT(page.status().message(), HasSubstr("HTTP 404"));
 }
 
@@ -379,161 +267,6 @@ TEST_F(KongsiServerTest, HttpsWithTheServersCertificateAsCa) {
 }
 
 // --- against a misbehaving server -----------------------------------------------------------
-
-// One canned answer: `raw` bytes sent back after a request, or (`silent`) nothing at all, the
-// connection held open until the client leaves.
-struct Canned {
-  std::string raw;
-  bool silent = false;
-};
-
-// A full HTTP/1.1 response. `close`: "Connection: close", and the server closes after it.
-Canned Answer(int status, std::string_view body, std::string_view extra_headers = "",
-              bool close = true) {
-  std::string raw = "HTTP/1.1 " + std::to_string(status) + " Canned\r\n";
-  raw += "Content-Type: application/taxii+json;version=2.1\r\n";
-  raw += "Content-Length: " + std::to_string(body.size()) + "\r\n";
-  raw += extra_headers;
-  if (close) raw += "Connection: close\r\n";
-  raw += "\r\n";
-  raw += body;
-  return {.raw = raw};
-}
-
-// A TAXII error resource.
-std::string ErrorBody(std::string_view title, std::string_view description) {
-  return nlohmann::json{{"title", title}, {"description", description}}.dump();
-}
-
-const std::string kApiRootBody =
-    R"({"title":"canned","versions":["application/taxii+json;version=2.1"],)"
-    R"("max_content_length":2048})";
-
-// Listens on 127.0.0.1 (ephemeral port); one thread accepts connections one at a time and
-// answers their requests in order with `answers` (the last one repeats for every further
-// request). Every loop polls in short steps and ends when the server is destroyed.
-class FakeServer {
- public:
-  struct Seen {
-    int connection = 0;  // 1 for the first connection accepted, ...
-    std::string head;    // request line and headers
-    std::string body;
-  };
-
-  explicit FakeServer(std::vector<Canned> answers) : answers_(std::move(answers)) {
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = 0;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof(addr);
-    if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-        ::listen(listen_fd_, 16) != 0 ||
-        ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &length) != 0) {
-      ADD_FAILURE() << "cannot listen on 127.0.0.1";
-      return;
-    }
-    port_ = ntohs(addr.sin_port);
-    thread_ = std::thread([this] { Run(); });
-  }
-
-  ~FakeServer() {
-    stop_ = true;
-    if (thread_.joinable()) thread_.join();
-    ::close(listen_fd_);
-  }
-
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-
-  std::vector<Seen> requests() const {
-    std::lock_guard lock(mu_);
-    return seen_;
-  }
-
- private:
-  void Run() {
-    int connection = 0;
-    while (!stop_) {
-      pollfd p{.fd = listen_fd_, .events = POLLIN, .revents = 0};
-      if (::poll(&p, 1, 20) <= 0) continue;
-      const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-      if (fd < 0) continue;
-      Serve(fd, ++connection);
-      ::close(fd);
-    }
-  }
-
-  // Answers the requests of one connection until the client leaves, an answer closes it, or
-  // the server stops.
-  void Serve(int fd, int connection) {
-    std::string buffer;
-    while (!stop_) {
-      size_t end;
-      while ((end = buffer.find("\r\n\r\n")) == std::string::npos) {
-        if (!Read(fd, buffer)) return;
-      }
-      Seen seen{.connection = connection, .head = buffer.substr(0, end + 4)};
-      const size_t body_length = ContentLength(seen.head);
-      while (buffer.size() < end + 4 + body_length) {
-        if (!Read(fd, buffer)) return;
-      }
-      seen.body = buffer.substr(end + 4, body_length);
-      buffer.erase(0, end + 4 + body_length);
-      size_t index;
-      {
-        std::lock_guard lock(mu_);
-        seen_.push_back(std::move(seen));
-        index = std::min(seen_.size(), answers_.size()) - 1;
-      }
-      const Canned& answer = answers_[index];
-      if (answer.silent) {
-        while (Read(fd, buffer)) {
-        }
-        return;
-      }
-      size_t sent = 0;
-      while (sent < answer.raw.size()) {
-        const ssize_t n =
-            ::send(fd, answer.raw.data() + sent, answer.raw.size() - sent, MSG_NOSIGNAL);
-        if (n <= 0) return;
-        sent += static_cast<size_t>(n);
-      }
-      if (answer.raw.find("Connection: close\r\n") != std::string::npos) return;
-    }
-  }
-
-  // Appends what arrives; false when the client closed or the server stops.
-  bool Read(int fd, std::string& buffer) {
-    while (!stop_) {
-      pollfd p{.fd = fd, .events = POLLIN, .revents = 0};
-      const int ready = ::poll(&p, 1, 20);
-      if (ready < 0) return false;
-      if (ready == 0) continue;
-      char chunk[4096];
-      const ssize_t n = ::recv(fd, chunk, sizeof(chunk), 0);
-      if (n <= 0) return false;
-      buffer.append(chunk, static_cast<size_t>(n));
-      return true;
-    }
-    return false;
-  }
-
-  static size_t ContentLength(std::string head) {
-    std::transform(head.begin(), head.end(), head.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
-    const size_t at = head.find("\r\ncontent-length:");
-    if (at == std::string::npos) return 0;
-    return std::stoul(head.substr(at + 17));
-  }
-
-  const std::vector<Canned> answers_;
-  int listen_fd_ = -1;
-  uint16_t port_ = 0;
-  std::atomic<bool> stop_{false};
-  mutable std::mutex mu_;
-  std::vector<Seen> seen_;
-  std::thread thread_;
-};
 
 class MisbehavingServerTest : public ::testing::Test {
  protected:

@@ -10,7 +10,8 @@
 // cap pages or repeat objects are handled the same way; a server that says `more` without a
 // `next` is followed by date_added; one that says `more` but neither moves on is an error.
 //
-// Invalid objects are counted and described, never stored; each stored version records the
+// Invalid objects are counted and described (once: those at the cursor's instant, read again
+// by the next run, are not reported again), never stored; each stored version records the
 // peer as its provenance (kind peer, the peer's name, the peer's organisation) for origin
 // binding and loop prevention.
 //
@@ -47,6 +48,9 @@ struct PullOutcome {
 
 // Objects asked for per page.
 inline constexpr size_t kPullPageLimit = 1000;
+// Pages one run reads at most (a server handing out `next` tokens without end is left there;
+// what was stored stays, and the next run goes on from the cursor).
+inline constexpr int64_t kMaxPagesPerRun = 100'000;
 
 absl::Status PullLink(store::Store& store, taxii::Client& client, const PeerSpec& peer,
                       const PullSpec& link, std::string_view local_collection_id,

@@ -40,6 +40,11 @@ std::string PullCursorKey(std::string_view peer, std::string_view remote,
   return util::StrCat("federation.", peer, ".pull.", remote, ".", local_collection_id);
 }
 
+std::string PullRejectedKey(std::string_view peer, std::string_view remote,
+                            std::string_view local_collection_id) {
+  return util::StrCat("federation.", peer, ".rejected.", remote, ".", local_collection_id);
+}
+
 std::string PushCursorKey(std::string_view peer, std::string_view local_collection_id,
                           std::string_view remote) {
   return util::StrCat("federation.", peer, ".push.", local_collection_id, ".", remote);

@@ -5,7 +5,8 @@
 // and another process (the CLI) can read it.
 //
 // Keys: federation.<peer>.pull.<remote collection>.<local collection id> (RFC 3339 date_added
-// of the peer's last object stored), federation.<peer>.push.<local id>.<remote> (local
+// of the peer's last object stored) and federation.<peer>.rejected.<remote>.<local id> (JSON
+// list of the invalid versions at that cursor), federation.<peer>.push.<local id>.<remote> (local
 // date_added of the last object sent), federation.<peer>.retry.<local id>.<remote> (JSON list
 // of versions to send again), federation.<peer>.status (JSON).
 //
@@ -27,6 +28,10 @@ namespace kongsi::federation {
 
 std::string PullCursorKey(std::string_view peer, std::string_view remote,
                           std::string_view local_collection_id);
+// The invalid versions ("id@version") of the page that last moved a pull cursor: a run reads
+// the cursor's own instant again, and what was rejected then is not reported twice.
+std::string PullRejectedKey(std::string_view peer, std::string_view remote,
+                            std::string_view local_collection_id);
 std::string PushCursorKey(std::string_view peer, std::string_view local_collection_id,
                           std::string_view remote);
 std::string PushRetryKey(std::string_view peer, std::string_view local_collection_id,

@@ -1,15 +1,13 @@
 // The TAXII 2.1 client on libcurl's easy interface. One easy handle per Client: before each
 // request curl_easy_reset clears the options but keeps the handle's connection cache, so
 // consecutive requests to a peer reuse one keep-alive connection (and its TLS session).
-// Answers are read with simdjson; when one is not JSON, nlohmann's parser locates the error
-// (util/json_error.h) so the message can say where the peer's answer goes wrong.
+// Answers are read by client_parse.h (pure functions, fuzzed); this file is the transport.
 //
 // Retrying a POST is safe here: adding objects is idempotent in TAXII (a version that is
 // stored already is a success again, not a duplicate), and a notification says only "look".
 #include "taxii/client.h"
 
 #include <curl/curl.h>
-#include <simdjson.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -22,16 +20,14 @@
 #include <thread>
 #include <utility>
 
-#include "stix/validate.h"
+#include "taxii/client_parse.h"
 #include "taxii/message.h"
-#include "util/json_error.h"
 #include "util/status.h"
 #include "util/strings.h"
 
 namespace kongsi::taxii {
 namespace {
 
-using simdjson::dom::element;
 using std::chrono::milliseconds;
 
 // curl_global_init is not thread-safe and must run once per process before any handle.
@@ -203,25 +199,10 @@ std::optional<milliseconds> ParseRetryAfter(std::string_view value) {
   return milliseconds(at > now ? static_cast<int64_t>(at - now) * 1000 : 0);
 }
 
-// A short, printable excerpt of a body that is not a TAXII error resource.
-std::string Excerpt(std::string_view body) {
-  constexpr size_t kMax = 200;
-  std::string out;
-  for (char c : body.substr(0, kMax)) {
-    const bool control = static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
-    if (control && !out.empty() && out.back() == ' ') continue;
-    out.push_back(control ? ' ' : c);
-  }
-  out = std::string(Trim(out));
-  if (body.size() > kMax && !out.empty()) out += "...";
-  return out;
-}
-
 }  // namespace
 
 struct Client::Impl {
   CURL* curl = nullptr;
-  simdjson::dom::parser parser;  // reused: keeps its buffers between answers
 
   ~Impl() {
     if (curl != nullptr) curl_easy_cleanup(curl);
@@ -256,7 +237,6 @@ struct Client::Impl {
   // The 2xx answer to `call`, after retries.
   absl::StatusOr<Exchange> Send(const ClientOptions& options, const Call& call);
   absl::Status HttpError(const std::string& what, const Exchange& exchange);
-  absl::StatusOr<simdjson::dom::object> ParseObject(const std::string& what, std::string_view body);
   std::string Escape(std::string_view text) const {
     char* escaped = curl_easy_escape(curl, text.data(), static_cast<int>(text.size()));
     if (escaped == nullptr) return {};
@@ -395,21 +375,7 @@ absl::StatusOr<Exchange> Client::Impl::Send(const ClientOptions& options, const 
 
 absl::Status Client::Impl::HttpError(const std::string& what, const Exchange& exchange) {
   const long status = exchange.status;
-  // A TAXII error resource (section 3.6.1) says what went wrong in its title and description.
-  std::string detail;
-  element root;
-  if (!exchange.body.empty() &&
-      parser.parse(exchange.body.data(), exchange.body.size()).get(root) == simdjson::SUCCESS &&
-      root.is_object()) {
-    std::string_view title;
-    std::string_view description;
-    if (root["title"].get(title) == simdjson::SUCCESS) detail = std::string(title);
-    if (root["description"].get(description) == simdjson::SUCCESS && !description.empty()) {
-      detail = detail.empty() ? std::string(description) : util::StrCat(detail, ": ", description);
-    }
-  } else {
-    detail = Excerpt(exchange.body);
-  }
+  const std::string detail = DescribeErrorAnswer(exchange.body);
   std::string message = util::StrCat(what, ": HTTP ", status);
   if (status >= 300 && status < 400) {
     const std::string_view location = exchange.Header("location");
@@ -432,155 +398,6 @@ absl::Status Client::Impl::HttpError(const std::string& what, const Exchange& ex
   if (status == 429 || status >= 500) return absl::UnavailableError(message);
   return absl::InvalidArgumentError(message);
 }
-
-absl::StatusOr<simdjson::dom::object> Client::Impl::ParseObject(const std::string& what,
-                                                                std::string_view body) {
-  element root;
-  if (const simdjson::error_code code = parser.parse(body.data(), body.size()).get(root);
-      code != simdjson::SUCCESS) {
-    const util::JsonSyntaxError where = util::LocateJsonSyntaxError(body);
-    if (where.message.empty()) {
-      return absl::InvalidArgumentError(
-          util::StrCat(what, ": answer is not JSON: ", simdjson::error_message(code)));
-    }
-    return absl::InvalidArgumentError(util::StrCat(what, ": answer is not JSON: line ", where.line,
-                                                   " column ", where.column, ": ", where.message));
-  }
-  simdjson::dom::object object;
-  if (root.get(object) != simdjson::SUCCESS) {
-    return absl::InvalidArgumentError(
-        util::StrCat(what, ": answer is not a TAXII resource: a JSON object was expected, not ",
-                     stix::JsonTypeWord(root.type())));
-  }
-  return object;
-}
-
-namespace {
-
-// Reads the members of one TAXII resource, naming the member (as a JSON pointer) and the
-// request when a member has the wrong type. Absent and null members keep their defaults.
-class Members {
- public:
-  Members(const std::string& what, simdjson::dom::object object, std::string pointer = "")
-      : what_(what), object_(object), pointer_(std::move(pointer)) {}
-
-  absl::Status String(const char* key, std::string& out) const {
-    element value;
-    if (!Find(key, value)) return absl::OkStatus();
-    std::string_view text;
-    if (value.get(text) != simdjson::SUCCESS) return Wrong(key, "a string", value);
-    out = std::string(text);
-    return absl::OkStatus();
-  }
-
-  absl::Status Bool(const char* key, bool& out) const {
-    element value;
-    if (!Find(key, value)) return absl::OkStatus();
-    if (value.get(out) != simdjson::SUCCESS) return Wrong(key, "true or false", value);
-    return absl::OkStatus();
-  }
-
-  absl::Status Int64(const char* key, int64_t& out) const {
-    element value;
-    if (!Find(key, value)) return absl::OkStatus();
-    if (value.get(out) != simdjson::SUCCESS || out < 0) {
-      return Wrong(key, "an integer of 0 or more", value);
-    }
-    return absl::OkStatus();
-  }
-
-  // A list; `found` false when absent or null.
-  absl::Status List(const char* key, simdjson::dom::array& out, bool& found) const {
-    element value;
-    found = Find(key, value);
-    if (!found) return absl::OkStatus();
-    if (value.get(out) != simdjson::SUCCESS) return Wrong(key, "a list", value);
-    return absl::OkStatus();
-  }
-
-  std::string Pointer(std::string_view key) const {
-    return util::StrCat(pointer_, "/", stix::JsonPointerToken(key));
-  }
-  absl::Status Wrong(std::string_view key, std::string_view expected, element value) const {
-    return absl::InvalidArgumentError(
-        util::StrCat(what_, ": answer has ", stix::JsonTypeWord(value.type()), " at ", Pointer(key),
-                     ", where ", expected, " was expected"));
-  }
-
- private:
-  bool Find(const char* key, element& value) const {
-    return object_[key].get(value) == simdjson::SUCCESS && !value.is_null();
-  }
-
-  const std::string& what_;
-  simdjson::dom::object object_;
-  std::string pointer_;
-};
-
-absl::Status ReadItems(const std::string& what, const Members& status, const char* key,
-                       std::vector<StatusInfo::Item>& out) {
-  simdjson::dom::array list;
-  bool found = false;
-  KONGSI_RETURN_IF_ERROR(status.List(key, list, found));
-  if (!found) return absl::OkStatus();
-  size_t index = 0;
-  for (element entry : list) {
-    const std::string pointer = util::StrCat(status.Pointer(key), "/", index);
-    simdjson::dom::object object;
-    if (entry.get(object) != simdjson::SUCCESS) {
-      return absl::InvalidArgumentError(
-          util::StrCat(what, ": answer has ", stix::JsonTypeWord(entry.type()), " at ", pointer,
-                       ", where a status detail object was expected"));
-    }
-    const Members item(what, object, pointer);
-    StatusInfo::Item parsed;
-    KONGSI_RETURN_IF_ERROR(item.String("id", parsed.id));
-    KONGSI_RETURN_IF_ERROR(item.String("version", parsed.version));
-    KONGSI_RETURN_IF_ERROR(item.String("message", parsed.message));
-    out.push_back(std::move(parsed));
-    ++index;
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<StatusInfo> ReadStatus(const std::string& what, simdjson::dom::object object) {
-  const Members members(what, object);
-  StatusInfo status;
-  KONGSI_RETURN_IF_ERROR(members.String("id", status.id));
-  KONGSI_RETURN_IF_ERROR(members.String("status", status.status));
-  KONGSI_RETURN_IF_ERROR(members.Int64("total_count", status.total_count));
-  KONGSI_RETURN_IF_ERROR(members.Int64("success_count", status.success_count));
-  KONGSI_RETURN_IF_ERROR(members.Int64("failure_count", status.failure_count));
-  KONGSI_RETURN_IF_ERROR(members.Int64("pending_count", status.pending_count));
-  KONGSI_RETURN_IF_ERROR(ReadItems(what, members, "successes", status.successes));
-  KONGSI_RETURN_IF_ERROR(ReadItems(what, members, "failures", status.failures));
-  KONGSI_RETURN_IF_ERROR(ReadItems(what, members, "pendings", status.pendings));
-  if (status.id.empty()) {
-    return absl::InvalidArgumentError(
-        util::StrCat(what, ": answer is not a TAXII status resource: it has no \"id\""));
-  }
-  return status;
-}
-
-absl::Status ReadDateHeader(const std::string& what, std::string_view name, std::string_view value,
-                            std::optional<util::Timestamp>& out) {
-  if (value.empty()) return absl::OkStatus();
-  absl::StatusOr<util::ParsedTimestamp> parsed = util::ParseRfc3339(value);
-  if (!parsed.ok()) {
-    return absl::InvalidArgumentError(
-        util::StrCat(what, ": header ", name, ": \"", value,
-                     "\" is not a timestamp: ", parsed.status().message()));
-  }
-  out = parsed->micros;
-  return absl::OkStatus();
-}
-
-bool IsBlank(std::string_view text) {
-  return std::all_of(text.begin(), text.end(),
-                     [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });
-}
-
-}  // namespace
 
 Client::Client(ClientOptions options)
     : options_(std::move(options)), impl_(std::make_unique<Impl>()) {}
@@ -612,31 +429,7 @@ absl::StatusOr<std::unique_ptr<Client>> Client::Create(ClientOptions options) {
 absl::StatusOr<ApiRootInfo> Client::GetApiRoot() {
   const Impl::Call call = Impl::Get(options_.api_root);
   KONGSI_ASSIGN_OR_RETURN(Exchange answer, impl_->Send(options_, call));
-  const std::string what = util::StrCat(call.method, " ", call.url);
-  KONGSI_ASSIGN_OR_RETURN(simdjson::dom::object object, impl_->ParseObject(what, answer.body));
-  const Members members(what, object);
-  ApiRootInfo info;
-  KONGSI_RETURN_IF_ERROR(members.String("title", info.title));
-  simdjson::dom::array versions;
-  bool found = false;
-  KONGSI_RETURN_IF_ERROR(members.List("versions", versions, found));
-  if (found) {
-    size_t index = 0;
-    for (element version : versions) {
-      std::string_view text;
-      if (version.get(text) != simdjson::SUCCESS) {
-        return absl::InvalidArgumentError(
-            util::StrCat(what, ": answer has ", stix::JsonTypeWord(version.type()),
-                         " at /versions/", index, ", where a media type string was expected"));
-      }
-      info.versions.emplace_back(text);
-      ++index;
-    }
-  }
-  int64_t max_content_length = 0;
-  KONGSI_RETURN_IF_ERROR(members.Int64("max_content_length", max_content_length));
-  info.max_content_length = static_cast<size_t>(max_content_length);
-  return info;
+  return ParseApiRootAnswer(util::StrCat(call.method, " ", call.url), answer.body);
 }
 
 absl::StatusOr<ObjectsPage> Client::GetObjects(std::string_view collection_id,
@@ -655,28 +448,10 @@ absl::StatusOr<ObjectsPage> Client::GetObjects(std::string_view collection_id,
   if (request.all_versions) param("match%5Bversion%5D", "all");
   call.url += query;
   KONGSI_ASSIGN_OR_RETURN(Exchange answer, impl_->Send(options_, call));
-  const std::string what = util::StrCat(call.method, " ", call.url);
-  ObjectsPage page;
-  KONGSI_RETURN_IF_ERROR(ReadDateHeader(what, "X-TAXII-Date-Added-First",
-                                        answer.Header("x-taxii-date-added-first"),
-                                        page.date_added_first));
-  KONGSI_RETURN_IF_ERROR(ReadDateHeader(what, "X-TAXII-Date-Added-Last",
-                                        answer.Header("x-taxii-date-added-last"),
-                                        page.date_added_last));
-  if (IsBlank(answer.body)) {
-    page.body = "{}";  // an empty page some servers send without an envelope
-    return page;
-  }
-  KONGSI_ASSIGN_OR_RETURN(simdjson::dom::object object, impl_->ParseObject(what, answer.body));
-  const Members members(what, object);
-  KONGSI_RETURN_IF_ERROR(members.Bool("more", page.more));
-  KONGSI_RETURN_IF_ERROR(members.String("next", page.next));
-  simdjson::dom::array objects;
-  bool found = false;
-  KONGSI_RETURN_IF_ERROR(members.List("objects", objects, found));
-  if (found) page.object_count = objects.size();
-  page.body = std::move(answer.body);
-  return page;
+  const std::string first(answer.Header("x-taxii-date-added-first"));
+  const std::string last(answer.Header("x-taxii-date-added-last"));
+  return ParseObjectsAnswer(util::StrCat(call.method, " ", call.url), std::move(answer.body), first,
+                            last);
 }
 
 absl::StatusOr<StatusInfo> Client::AddObjects(std::string_view collection_id,
@@ -685,18 +460,14 @@ absl::StatusOr<StatusInfo> Client::AddObjects(std::string_view collection_id,
       util::StrCat(options_.api_root, "collections/", impl_->Escape(collection_id), "/objects/"),
       envelope, kTaxiiMediaType.data(), kTaxiiMediaType.data());
   KONGSI_ASSIGN_OR_RETURN(Exchange answer, impl_->Send(options_, call));
-  const std::string what = util::StrCat(call.method, " ", call.url);
-  KONGSI_ASSIGN_OR_RETURN(simdjson::dom::object object, impl_->ParseObject(what, answer.body));
-  return ReadStatus(what, object);
+  return ParseStatusAnswer(util::StrCat(call.method, " ", call.url), answer.body);
 }
 
 absl::StatusOr<StatusInfo> Client::GetStatus(std::string_view status_id) {
   const Impl::Call call =
       Impl::Get(util::StrCat(options_.api_root, "status/", impl_->Escape(status_id), "/"));
   KONGSI_ASSIGN_OR_RETURN(Exchange answer, impl_->Send(options_, call));
-  const std::string what = util::StrCat(call.method, " ", call.url);
-  KONGSI_ASSIGN_OR_RETURN(simdjson::dom::object object, impl_->ParseObject(what, answer.body));
-  return ReadStatus(what, object);
+  return ParseStatusAnswer(util::StrCat(call.method, " ", call.url), answer.body);
 }
 
 absl::Status Client::PostJson(std::string_view url, std::string_view json_body) {
