@@ -55,15 +55,24 @@ absl::StatusOr<AddRequest> ParseAddObjects(std::string_view body, const stix::Va
                                            const store::Provenance& provenance) {
   thread_local simdjson::dom::parser parser;
   stix::BundleSplit split;
+  std::vector<std::string> rebuilt;  // objects re-serialised when the splitter could not help
   if (!stix::SplitBundle(body, split)) {
     simdjson::dom::element whole;
     const simdjson::error_code code = parser.parse(body.data(), body.size()).get(whole);
     if (code != simdjson::SUCCESS) return SyntaxError(body, code);
-    return absl::InvalidArgumentError(std::string(kNotEnvelope));
-  }
-  simdjson::dom::element envelope;
-  if (const auto code = parser.parse(split.envelope).get(envelope); code != simdjson::SUCCESS) {
-    return SyntaxError(body, code);
+    // The splitter matches member names as written; valid JSON may spell "objects" with
+    // escapes. The DOM reads it either way (each object then minified from the DOM).
+    simdjson::dom::array list;
+    if (!whole.is_object() || whole["objects"].get_array().get(list) != simdjson::SUCCESS) {
+      return absl::InvalidArgumentError(std::string(kNotEnvelope));
+    }
+    for (simdjson::dom::element e : list) rebuilt.push_back(simdjson::minify(e));
+    split.objects.assign(rebuilt.begin(), rebuilt.end());
+  } else {
+    simdjson::dom::element envelope;
+    if (const auto code = parser.parse(split.envelope).get(envelope); code != simdjson::SUCCESS) {
+      return SyntaxError(body, code);
+    }
   }
   // Parse every object first: one syntax error refuses the whole request, before any store.
   AddRequest out;

@@ -52,6 +52,19 @@ TEST(AddObjectsTest, ConflictIsAFailure) {
   EXPECT_THAT(json["failures"][0]["message"].get<std::string>(), HasSubstr("immutable"));
 }
 
+// Valid JSON may spell member names with escapes: such an envelope is read like any other (a
+// peer's page, a client's POST), its objects stored as their minified JSON.
+TEST(AddObjectsTest, EnvelopeSpelledWithEscapesIsRead) {
+  stix::Validator validator;
+  auto parsed = ParseAddObjects(
+      std::string("{\"\\u006fbjects\": [ ") + kIndicator + " ], \"more\": false}", validator, {});
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  ASSERT_EQ(parsed->records.size(), 1u);
+  EXPECT_EQ(parsed->records[0].id, "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f");
+  EXPECT_EQ(nlohmann::json::parse(parsed->records[0].body), nlohmann::json::parse(kIndicator));
+  EXPECT_FALSE(ParseAddObjects("{\"\\u006fbjects\": 3}", validator, {}).ok());
+}
+
 TEST(AddObjectsTest, MalformedBodiesAreRefusedWithWhere) {
   stix::Validator validator;
   const std::pair<std::string, std::string> cases[] = {
