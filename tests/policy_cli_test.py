@@ -59,7 +59,7 @@ max_tlp = "amber+strict"
 """
 
 SUMMARY_RE = re.compile(r"^(.*): (\d+) organisations, (\d+) principals, (\d+) communities, "
-                        r"(\d+) agreements; (\d+) errors?, (\d+) warnings?$")
+                        r"(\d+) agreements, (\d+) peers; (\d+) errors?, (\d+) warnings?$")
 
 
 def line_of(text, needle, occurrence=1):
@@ -106,8 +106,41 @@ class PolicyCheckTest(ServerTestCase):
         lines = self.check(path, 0)
         m = self.summary(lines)
         self.assertEqual(m.group(1), path)
-        self.assertEqual([int(g) for g in m.groups()[1:]], [4, 1, 1, 2, 0, 0])
+        self.assertEqual([int(g) for g in m.groups()[1:]], [4, 1, 1, 2, 0, 0, 0])
         self.assertEqual(lines, [lines[-1]], "a clean policy prints only the summary")
+
+    def test_peers_are_checked_with_the_policy(self):
+        peers = """
+[[peer]]
+name = "sg-node"
+url = "https://taxii.example.sg/api1/"
+pull = [{ remote = "r1", into = "nowhere" }]
+push = [{ local = "fin", to = "r2" }]
+
+[[peer]]
+name = "partner-x"
+url = "https://x.example/api1/"
+organisation = "org-x"
+pull = [{ remote = "r3", into = "fin" }]
+"""
+        path = self.write(GOOD + peers)
+        lines = self.check(path, 1)
+        text = "\n".join(lines)
+        first = line_of(GOOD + peers, "[[peer]]")
+        second = line_of(GOOD + peers, "[[peer]]", 2)
+        self.assertIn('error: %s:%d peer "sg-node": pulls into collection "nowhere", which this '
+                      'node does not have' % (path, first), text)
+        # sg-node is declared (kind = "peer") in GOOD, but has no token on this node.
+        self.assertIn('warning: %s:%d peer "sg-node": no live token is named "sg-node"'
+                      % (path, first), text)
+        self.assertIn('warning: %s:%d peer "partner-x": its organisation "org-x" is not declared'
+                      % (path, second), text)
+        self.assertNotIn("pushes, but", text)
+        self.assertEqual(int(self.summary(lines).group(6)), 2)
+        # A pushing peer without a peer principal is an error.
+        lines = self.check(self.write(GOOD + peers.replace('name = "sg-node"', 'name = "sg-x"')), 1)
+        self.assertIn('peer "sg-x": pushes, but no [[principal]] name = "sg-x" with kind = "peer"',
+                      "\n".join(lines))
 
     def test_policy_in_the_data_directory(self):
         node = self.new_node("kongsi.toml node")
@@ -135,7 +168,7 @@ class PolicyCheckTest(ServerTestCase):
             'error: %s:%d:1 agreement "sg-bilateral": collection "nowhere" does not exist on '
             'this node' % (path, line_of(text, "[[agreement]]", 2)),
         ])
-        self.assertEqual([int(g) for g in self.summary(lines).groups()[5:]], [2, 0])
+        self.assertEqual([int(g) for g in self.summary(lines).groups()[5:]], [0, 2, 0])
 
     def test_more_errors(self):
         text = GOOD + """
@@ -168,7 +201,7 @@ strip_reference_hosts = ["https://intranet.example/"]
         self.assertIn(agreement + ': "modified" drops modified, which every disclosed object keeps', errors)
         self.assertIn(agreement + ': strip_reference_hosts "https://intranet.example/" is not '
                       'a host name', errors)
-        self.assertGreaterEqual(int(self.summary(lines).group(6)), 6)
+        self.assertGreaterEqual(int(self.summary(lines).group(7)), 6)
 
     def test_warnings_do_not_fail(self):
         text = GOOD + """
@@ -197,7 +230,7 @@ max_tlp = "amber+strict"
             'organisations an agreement names itself' % (path, line_of(text, "[[agreement]]", 4))),
             warnings)
         self.assertFalse([line for line in lines if line.startswith("error: ")], lines)
-        self.assertEqual([int(g) for g in self.summary(lines).groups()[1:]], [4, 1, 1, 4, 0, 2])
+        self.assertEqual([int(g) for g in self.summary(lines).groups()[1:]], [4, 1, 1, 4, 0, 0, 2])
 
     def test_token_of_an_undeclared_organisation_is_a_warning(self):
         path = self.write(GOOD.replace('name = "bank-a"', 'name = "bank-a-ltd"').replace(

@@ -61,17 +61,22 @@ int RunCheck(const GlobalOptions& global, const PolicyOptions& options) {
     return kExitUnusable;
   }
   size_t errors = 0, warnings = 0;
-  for (const policy::PolicyFinding& f :
-       policy::Policy::Check(spec, *facts, util::SystemClock::Get().Now())) {
+  std::vector<policy::PolicyFinding> findings =
+      policy::Policy::Check(spec, *facts, util::SystemClock::Get().Now());
+  for (policy::PolicyFinding& f : CheckPeers(loaded->config, *facts)) {
+    findings.push_back(std::move(f));
+  }
+  for (const policy::PolicyFinding& f : findings) {
     std::printf("%s\n", f.ToString().c_str());
     (f.severity == policy::PolicyFinding::Severity::kError ? errors : warnings)++;
   }
   std::printf(
-      "%s: %zu organisations, %zu principals, %zu communities, %zu agreements; %zu "
+      "%s: %zu organisations, %zu principals, %zu communities, %zu agreements, %zu peers; %zu "
       "error%s, %zu warning%s\n",
       spec.source.empty() ? "policy" : spec.source.c_str(), spec.organisations.size(),
-      spec.principals.size(), spec.communities.size(), spec.agreements.size(), errors,
-      errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+      spec.principals.size(), spec.communities.size(), spec.agreements.size(),
+      loaded->config.peers.size(), errors, errors == 1 ? "" : "s", warnings,
+      warnings == 1 ? "" : "s");
   return errors > 0 ? kExitFindings : kExitOk;
 }
 

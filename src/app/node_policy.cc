@@ -92,6 +92,71 @@ absl::StatusOr<federation::FederationOptions> FederationOptionsFor(Node& node,
   return options;
 }
 
+std::vector<policy::PolicyFinding> CheckPeers(const ServeConfig& config,
+                                              const policy::NodeFacts& facts) {
+  std::vector<policy::PolicyFinding> out;
+  auto add = [&out](policy::PolicyFinding::Severity severity, const federation::PeerSpec& peer,
+                    std::string message) {
+    out.push_back({.severity = severity,
+                   .where = util::StrCat(peer.where, " peer \"", peer.name, "\""),
+                   .message = std::move(message)});
+  };
+  auto has_collection = [&facts](const std::string& id_or_alias) {
+    return std::any_of(facts.collections.begin(), facts.collections.end(),
+                       [&](const store::Collection& c) {
+                         return c.id == id_or_alias || (!c.alias.empty() && c.alias == id_or_alias);
+                       });
+  };
+  using Severity = policy::PolicyFinding::Severity;
+  for (const federation::PeerSpec& peer : config.peers) {
+    for (const federation::PullSpec& link : peer.pull) {
+      if (!has_collection(link.into)) {
+        add(Severity::kError, peer,
+            util::StrCat("pulls into collection \"", link.into,
+                         "\", which this node does not have"));
+      }
+    }
+    for (const federation::PushSpec& link : peer.push) {
+      if (!has_collection(link.local)) {
+        add(Severity::kError, peer,
+            util::StrCat("pushes collection \"", link.local, "\", which this node does not have"));
+      }
+    }
+    const auto principal =
+        std::find_if(config.policy.principals.begin(), config.policy.principals.end(),
+                     [&](const policy::PrincipalSpec& p) { return p.name == peer.principal; });
+    const bool is_peer = principal != config.policy.principals.end() &&
+                         principal->kind == policy::PrincipalKind::kPeer;
+    if (!peer.push.empty() && !is_peer) {
+      add(Severity::kError, peer,
+          util::StrCat("pushes, but no [[principal]] name = \"", peer.principal,
+                       "\" with kind = \"peer\" is declared: the policy must know what it may "
+                       "receive"));
+    }
+    const bool org_declared =
+        std::any_of(config.policy.organisations.begin(), config.policy.organisations.end(),
+                    [&](const policy::OrganisationSpec& o) {
+                      return o.name == peer.organisation || o.identity == peer.organisation;
+                    });
+    if (config.has_policy && !org_declared) {
+      add(Severity::kWarning, peer,
+          util::StrCat("its organisation \"", peer.organisation,
+                       "\" is not declared: what it sends reaches nobody else beyond TLP:CLEAR"));
+    }
+    const bool has_token = std::any_of(
+        facts.tokens.begin(), facts.tokens.end(),
+        [&](const store::TokenRecord& t) { return t.name == peer.principal && !t.revoked; });
+    if (is_peer && !has_token) {
+      add(Severity::kWarning, peer,
+          util::StrCat("no live token is named \"", peer.principal,
+                       "\": the peer can neither read from this node nor notify it (kongsi "
+                       "token create --name ",
+                       peer.principal, ")"));
+    }
+  }
+  return out;
+}
+
 std::string ServePidPath(const std::string& data_dir) {
   return (std::filesystem::path(data_dir) / "serve.pid").string();
 }

@@ -42,6 +42,15 @@ absl::StatusOr<policy::Principal> FindPrincipal(Node& node, const ServeConfig& c
 absl::StatusOr<federation::FederationOptions> FederationOptionsFor(Node& node,
                                                                    const ServeConfig& config);
 
+// What `kongsi policy check` says about the [[peer]] tables next to the policy: errors for a
+// link naming a collection the node does not have and for a pushing peer whose principal is not
+// declared with kind = "peer" (the server would refuse to start); warnings for a peer whose
+// organisation the policy does not declare (what it sends then reaches nobody else beyond
+// TLP:CLEAR) and for a peer principal without a live token of that name (it cannot pull or
+// notify).
+std::vector<policy::PolicyFinding> CheckPeers(const ServeConfig& config,
+                                              const policy::NodeFacts& facts);
+
 // Path of the file in which `kongsi serve` records its process id (for `policy reload`).
 std::string ServePidPath(const std::string& data_dir);
 

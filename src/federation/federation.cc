@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <utility>
 
@@ -34,6 +35,14 @@ struct Federation::Worker {
 namespace {
 
 absl::StatusOr<std::string> ReadFirstLine(const std::string& path, std::string_view what) {
+  // A credential others on the machine can read is one they can use: said, not refused (the
+  // operator may have reasons, such as a group of service accounts).
+  std::error_code ec;
+  const auto perms = std::filesystem::status(path, ec).permissions();
+  if (!ec && (perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all)) !=
+                 std::filesystem::perms::none) {
+    spdlog::warn("{} {} can be read by other users: chmod 600 it", what, path);
+  }
   std::ifstream in(path);
   if (!in) return absl::InvalidArgumentError(util::StrCat(what, " ", path, " cannot be read"));
   std::string line;
