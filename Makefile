@@ -67,6 +67,7 @@ bench: build
 	if [ $${#benches[@]} -eq 0 ]; then echo "no benchmarks in build/release"; fi; \
 	for b in "$${benches[@]}"; do echo "== $$b"; "$$b"; done
 	bash bench/taxii_load.sh $(KONGSI)
+	bash bench/federation_bench.sh $(KONGSI)
 
 # Each fuzz target runs FUZZ_SECONDS with its committed seeds (fuzz/corpus/<target>/, read
 # only) and a scratch corpus in build/fuzz/corpus/<target>/ (new inputs land there); crashes

@@ -230,7 +230,10 @@ int RunServe(const GlobalOptions& global, const ServeOptions& options) {
       config->server,
       [&service, &authenticator, &federation](const http::Request& request) {
         if (request.path == kNotifyPath) return HandleNotify(request, authenticator, federation);
-        return ToHttp(service.Handle(ToTaxii(request)));
+        http::Response response = ToHttp(service.Handle(ToTaxii(request)));
+        // Objects added (202): peers hear of it at once, not at the watcher's next look.
+        if (request.method == "POST" && response.status == 202) federation.LocalChange();
+        return response;
       },
       [](int status, std::string_view title, std::string_view description) {
         return ToHttp(taxii::ErrorResponse(status, title, description));

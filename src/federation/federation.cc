@@ -168,6 +168,14 @@ void Federation::Stop() {
   threads_.clear();
 }
 
+void Federation::LocalChange() {
+  {
+    std::lock_guard lock(mu_);
+    look_now_ = true;
+  }
+  wake_.notify_all();
+}
+
 absl::Status Federation::Notified(const policy::Principal& from, std::string_view collection) {
   bool peer_known = false, followed = false;
   {
@@ -225,6 +233,7 @@ absl::StatusOr<PeerRun> Federation::Run(Worker& w, bool pull, bool push) {
       r.status = PullLink(store_, *w.client, w.spec, r.link, w.pull_ids[i], validator_, stopping,
                           r.outcome, options_.on_pull_page);
       objects_in_ += static_cast<uint64_t>(r.outcome.stored);
+      if (r.outcome.stored > 0) LocalChange();  // pushes and notifications onward, at once
       note_failure(r.status);
       run.pulls.push_back(std::move(r));
     }
@@ -361,7 +370,14 @@ void Federation::WatchLoop() {
       }
     }
     wake_.notify_all();
-  } while (Wait(options_.watch_interval));
+  } while (WaitToLook());
+}
+
+bool Federation::WaitToLook() {
+  std::unique_lock lock(mu_);
+  wake_.wait_for(lock, options_.watch_interval, [this] { return stop_ || look_now_; });
+  look_now_ = false;
+  return !stop_;
 }
 
 }  // namespace kongsi::federation

@@ -1,6 +1,7 @@
 // The node's federation: one worker thread per configured peer that pulls the peer's
 // collections and pushes local ones (pull.h, push.h), on the peer's interval and at once when
-// woken, and a watcher that notices local collections changing. A change wakes the workers of
+// woken, and a watcher that notices local collections changing (at once after LocalChange(),
+// at its interval for writes by other processes). A change wakes the workers of
 // peers that push that collection, and each peer that may read it is told through its
 // notification endpoint ("new data in collection X", POST /kongsi/notify), so it pulls at once
 // instead of waiting for its interval. A notification received from a peer wakes that peer's
@@ -10,7 +11,7 @@
 // worker; every run records its outcome in the peer's status (sync_state.h). Everything that
 // leaves goes through the disclosure door for the peer's principal.
 //
-// Thread-safe: Notified() may be called from any thread (the HTTP server's); Start and Stop
+// Thread-safe: Notified() and LocalChange() may be called from any thread; Start and Stop
 // from the owner. RunOnce is for the CLI (`kongsi sync run`), on the calling thread, without
 // Start.
 // Errors: Start: InvalidArgument for a link naming a collection the store does not have, a
@@ -48,7 +49,8 @@ struct FederationOptions {
   // and which collections the peer is told about. A peer without one is neither pushed to nor
   // notified.
   std::map<std::string, policy::Principal> principals;
-  std::chrono::milliseconds watch_interval{200};  // how often local collections are looked at
+  // How often local collections are looked at for writes by other processes.
+  std::chrono::milliseconds watch_interval{200};
   // Credentials are read from files at Start; tests may shorten the client's timeouts.
   std::chrono::milliseconds request_timeout{60'000};
   std::chrono::milliseconds notify_timeout{2'000};
@@ -95,6 +97,12 @@ class Federation {
   // NotFound when none of its pull links reads that collection.
   absl::Status Notified(const policy::Principal& from, std::string_view collection);
 
+  // Objects were just committed to a local collection by this process (a TAXII add, a pull):
+  // the watcher looks at once instead of at its next interval, so pushes and notifications
+  // leave without waiting. Writes by other processes (`kongsi ingest`) are seen at the
+  // interval.
+  void LocalChange();
+
   // One run with `peer` now, on this thread: pulls, then pushes (`pull`/`push` false skip
   // them). NotFound for an unknown peer; the run's own failures are in PeerRun::status.
   absl::StatusOr<PeerRun> RunOnce(std::string_view peer, bool pull = true, bool push = true);
@@ -113,6 +121,7 @@ class Federation {
   void WatchLoop();
   void SendNotifications(Worker& worker, const std::set<std::string>& collections);
   bool Wait(std::chrono::milliseconds delay);  // false when stopping
+  bool WaitToLook();                           // the watcher's pause; false when stopping
   absl::StatusOr<std::unique_ptr<Worker>> MakeWorker(const PeerSpec& spec);
 
   store::Store& store_;
@@ -124,6 +133,7 @@ class Federation {
   std::mutex mu_;  // guards every Worker's wake flags and stop_
   std::condition_variable wake_;
   bool stop_ = false;
+  bool look_now_ = false;  // LocalChange() since the watcher last looked
   std::atomic<bool> stopping_{false};
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::thread> threads_;
