@@ -139,11 +139,14 @@ class ThreeNodeFederationTest(ServerTestCase):
         p, t, s = cls.ports, cls.token_files, cls.shared
         cls.configs = {
             "a": policy("org-a", [("node-b", "org-b")], [("org-b", "amber")]) +
-                 peer("node-b", p["b"], t["a_to_b"], pull=s["b"]),
+                 peer("node-b", p["b"], t["a_to_b"], interval="3600s", pull=s["b"]),
             "b": policy("org-b", [("node-a", "org-a"), ("node-c", "org-c")],
                         [("org-a", "amber"), ("org-c", "amber")]) +
-                 peer("node-a", p["a"], t["b_to_a"], pull=s["a"]) +
-                 peer("node-c", p["c"], t["b_to_c"], interval="1s", pull=s["c"], push=s["c"]) +
+                 peer("node-a", p["a"], t["b_to_a"], interval="3600s", pull=s["a"]) +
+                 # Named apart from its principal: provenance and loop prevention use the
+                 # principal (what C sends is never pushed back to it).
+                 peer("c-node", p["c"], t["b_to_c"], interval="1s", pull=s["c"], push=s["c"],
+                      extra='principal = "node-c"') +
                  peer("junk", cls.junk.port, t["b_to_a"], interval="1s", pull=s["a"],
                       extra='notify_url = "none"'),
             "c": policy("org-c", [("node-b", "org-b")], [("org-b", "amber")]) +
@@ -170,6 +173,13 @@ class ThreeNodeFederationTest(ServerTestCase):
         out = self.cli_ok(self.dirs[n], "export", "--collection", "shared", "--format", "jsonl",
                           "--versions", "all")
         return {json.loads(line)["id"] for line in out.splitlines() if line.strip()}
+
+    def versions_at(self, n):
+        """(id, modified) of every version in node n's `shared`, as a sorted list."""
+        out = self.cli_ok(self.dirs[n], "export", "--collection", "shared", "--format", "jsonl",
+                          "--versions", "all")
+        return sorted((o["id"], o.get("modified", "")) for o in
+                      (json.loads(l) for l in out.splitlines() if l.strip()))
 
     def objects_at(self, n):
         out = self.cli_ok(self.dirs[n], "export", "--collection", "shared", "--format", "jsonl")
@@ -221,9 +231,8 @@ class ThreeNodeFederationTest(ServerTestCase):
         own_amber = indicator("amber from b", "amber")
         self.post("b", [own_amber])
         self.wait_until_at("c", [own_amber["id"]])
-        status = self.sync_status("b", "node-c")
+        status = self.sync_status("b", "c-node")
         self.assertGreaterEqual(status["objects_out"], 3, status)
-        self.assertEqual(status["last_error"], "", status)
 
     def test_2_red_never_leaves_its_node(self):
         red = indicator("red for analyst-a", "red", x_kongsi_recipients=["analyst-a"])
@@ -248,22 +257,33 @@ class ThreeNodeFederationTest(ServerTestCase):
                     "object_marking_refs": [TLP["green"]]}
         self.post("c", [sighting])
         self.wait_until_at("a", [sighting["id"]])  # C -> B (notified pull) -> A (notified pull)
+        # B got it from C, so B never pushed it back to C (its audit log would say so).
+        self.cli_ok(self.dirs["b"], "sync", "run", "--peer", "c-node", "--push-only")
+        audit = self.cli_ok(self.dirs["b"], "audit", "--principal", "node-c", "--format", "csv")
+        self.assertIn(produced["id"], audit)
+        self.assertNotIn(sighting["id"], audit)
 
     def test_4_c_down_for_a_while_catches_up(self):
+        stopped_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         self.servers["c"].stop()
         missed = indicator("sent while c was down", "green")
         self.post("a", [missed])
         self.wait_until_at("b", [missed["id"]])
         deadline = time.monotonic() + PROPAGATION_TIMEOUT
-        while not self.sync_status("b", "node-c")["last_error"]:
+        while True:
+            status = self.sync_status("b", "c-node")
+            if status["last_error"] and status["last_error_at"] >= stopped_at:
+                break
             self.assertLess(time.monotonic(), deadline, "B never noticed C was down")
             time.sleep(0.3)
         self.start_node("c")
         self.wait_until_at("c", [missed["id"]])
-        before = len(self.ids_at("c"))
-        # Nothing doubled: each id once, and a further run sends nothing new.
-        self.cli_ok(self.dirs["b"], "sync", "run", "--peer", "node-c", "--push-only")
-        self.assertEqual(len(self.ids_at("c")), before)
+        # Nothing doubled: each version once, and a further run has nothing to send.
+        versions = self.versions_at("c")
+        self.assertEqual(len(versions), len(set(versions)), versions)
+        out = self.cli_ok(self.dirs["b"], "sync", "run", "--peer", "c-node", "--push-only")
+        self.assertRegex(out, r"push shared -> %s: 0 sent" % self.shared["c"])
+        self.assertEqual(self.versions_at("c"), versions)
 
     def test_5_a_peer_answering_garbage_slowly_does_not_stall_the_others(self):
         # The junk peer has been failing (slowly) since the start; B still moves objects.

@@ -197,7 +197,7 @@ int RunBundleImport(const GlobalOptions& global, const BundleImportOptions& opti
   ingest::IngestReport report;
   report.keep_warnings = global.verbose;
   const store::Provenance provenance{.kind = store::Provenance::Kind::kPeer,
-                                     .source = peer->name,
+                                     .source = peer->PrincipalName(),
                                      .organisation = peer->organisation};
   absl::Status status = ingester.IngestDocument(bundle->payload, provenance, report);
   bool unreadable = false;

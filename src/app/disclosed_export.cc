@@ -53,7 +53,7 @@ absl::StatusOr<ExportPlan> PlanExport(Node& node, const ExportSelection& selecti
       plan.peer = *peer;
       principal_name = peer->principal;
       // Federation never sends an object back to the peer it came from.
-      query.not_from_peer = peer->name;
+      query.not_from_peer = peer->PrincipalName();
     }
   }
   auto principal = FindPrincipal(node, config, principal_name);

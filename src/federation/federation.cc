@@ -143,11 +143,17 @@ absl::StatusOr<std::unique_ptr<Federation::Worker>> Federation::MakeWorker(const
 }
 
 absl::Status Federation::Start() {
+  std::vector<std::unique_ptr<Worker>> workers;
   for (const PeerSpec& spec : options_.peers) {
     KONGSI_ASSIGN_OR_RETURN(std::unique_ptr<Worker> w, MakeWorker(spec));
     w->pull_now = !w->spec.pull.empty();
     w->push_now = !w->spec.push.empty();
-    workers_.push_back(std::move(w));
+    workers.push_back(std::move(w));
+  }
+  {
+    // The HTTP server already answers: a notification may be looking at workers_.
+    std::lock_guard lock(mu_);
+    workers_ = std::move(workers);
   }
   for (auto& w : workers_) {
     if (w->client == nullptr) continue;  // bundle-only peer
@@ -213,8 +219,12 @@ absl::StatusOr<PeerRun> Federation::RunOnce(std::string_view peer, bool pull, bo
       return absl::FailedPreconditionError(
           util::StrCat("peer ", peer, " has no url: it only exchanges bundles"));
     }
-    workers_.push_back(std::move(w));
-    return Run(*workers_.back(), pull, push);
+    Worker& worker = *w;
+    {
+      std::lock_guard lock(mu_);
+      workers_.push_back(std::move(w));
+    }
+    return Run(worker, pull, push);
   }
   return absl::NotFoundError(util::StrCat("no peer named ", peer, " in the configuration"));
 }
@@ -292,7 +302,7 @@ void Federation::RecordRun(Worker& w, const PeerRun& run) {
   }
   if (run.status.ok()) {
     status.last_success = now;
-  } else if (!absl::IsCancelled(run.status)) {
+  } else if (!absl::IsCancelled(run.status) && !stopping_) {  // a stop is not the peer's fault
     status.last_error_at = now;
     status.last_error = std::string(run.status.message());
     spdlog::warn("peer {}: {}", w.spec.name, status.last_error);

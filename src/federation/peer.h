@@ -44,6 +44,10 @@ struct PeerSpec {
 
   // File name (in the configuration file's folder) and line of the [[peer]] table, for errors.
   std::string where;
+
+  // The name the peer is known by in provenance (what it sends, by pull, push or bundle, is
+  // recorded as from it, and never sent back to it): its principal, else its name.
+  const std::string& PrincipalName() const { return principal.empty() ? name : principal; }
 };
 
 }  // namespace kongsi::federation

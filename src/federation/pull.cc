@@ -48,7 +48,7 @@ absl::Status PullLink(store::Store& store, taxii::Client& client, const PeerSpec
   KONGSI_ASSIGN_OR_RETURN(std::optional<util::Timestamp> cursor, ReadCursor(store, cursor_key));
   KONGSI_ASSIGN_OR_RETURN(std::set<std::string> reported, ReadRejected(store, rejected_key));
   const store::Provenance provenance{.kind = store::Provenance::Kind::kPeer,
-                                     .source = peer.name,
+                                     .source = peer.PrincipalName(),
                                      .organisation = peer.organisation};
   taxii::ObjectsRequest request;
   request.limit = kPullPageLimit;

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
+#include <thread>
 #include <utility>
 
 #include "federation/sync_state.h"
@@ -73,7 +75,7 @@ class LinkPusher {
       query.versions = store::VersionSelect::kAll;
       query.added_after = cursor;
       query.limit = kPushPageLimit;
-      query.not_from_peer = c_.peer.name;
+      query.not_from_peer = c_.peer.PrincipalName();  // as ProvenanceOf records what it posts
       std::vector<Outgoing> page;
       KONGSI_ASSIGN_OR_RETURN(const policy::DisclosedPage disclosed, Disclose(query, page));
       KONGSI_RETURN_IF_ERROR(Send(page, {}, retries));
@@ -111,9 +113,10 @@ class LinkPusher {
       store::ObjectQuery query;
       query.collection_id = std::string(local_id_);
       query.versions = store::VersionSelect::kAll;
-      query.not_from_peer = c_.peer.name;
+      query.not_from_peer = c_.peer.PrincipalName();
       for (size_t i = start; i < std::min(retries.size(), start + kRetryIdsPerQuery); ++i) {
         query.ids.push_back(retries[i].id);
+        query.exact_versions.push_back(retries[i].version);  // audited: only what is re-sent
       }
       std::vector<Outgoing> found;
       KONGSI_RETURN_IF_ERROR(Disclose(query, found).status());
@@ -165,9 +168,23 @@ class LinkPusher {
       for (const auto& item : status.pendings) {
         refused[{item.id, ItemVersion(item.version)}] = "still pending at the peer";
       }
+      // The lists are optional in TAXII: when the counts say more were refused or pending than
+      // are listed (or an item names no version), only the versions listed as successes count
+      // as delivered.
+      const bool lists_complete =
+          static_cast<int64_t>(status.failures.size() + status.pendings.size()) >=
+          status.failure_count + status.pending_count;
+      std::set<VersionKey> succeeded;
+      for (const auto& item : status.successes) {
+        succeeded.insert({item.id, ItemVersion(item.version)});
+      }
       for (size_t k = first; k < i; ++k) {
         const Outgoing& o = objects[k];
         auto it = refused.find({o.id, o.version});
+        if (it == refused.end()) it = refused.find({o.id, store::kNoVersion});  // no version given
+        if (it == refused.end() && !lists_complete && succeeded.count({o.id, o.version}) == 0) {
+          it = refused.emplace(VersionKey{o.id, o.version}, "not listed as a success").first;
+        }
         if (it == refused.end()) continue;
         const int tried = attempts[{o.id, o.version}] + 1;
         ++out_.failed;

@@ -169,7 +169,9 @@ class PushTest : public ::testing::Test {
   }
 
   const stix::Validator validator_;
-  const PeerSpec peer_{.name = "peer-b", .organisation = "bank-b", .principal = "peer-b"};
+  // Named apart from its principal, as kongsi.toml allows: what the peer sent is known by the
+  // principal (the provenance its pushes and pulls are recorded with) and is never sent back.
+  const PeerSpec peer_{.name = "b-link", .organisation = "bank-b", .principal = "peer-b"};
   const policy::Principal principal_{.name = "peer-b", .organisation = "bank-b", .read = {"*"}};
   KongsiNode sender_;  // the node that pushes (not serving)
   std::unique_ptr<KongsiNode> receiver_;
@@ -282,7 +284,7 @@ TEST_F(PushTest, VersionLargerThanAWholeRequestIsGivenUpWithAClearProblem) {
   EXPECT_EQ(out.given_up, 1);
   EXPECT_EQ(out.accepted, 2);
   ASSERT_THAT(out.problems, SizeIs(1));
-  EXPECT_THAT(out.problems[0], HasSubstr("peer peer-b collection"));
+  EXPECT_THAT(out.problems[0], HasSubstr("peer b-link collection"));
   EXPECT_THAT(out.problems[0], HasSubstr(big));
   EXPECT_THAT(out.problems[0], HasSubstr("is larger than the peer accepts (2000 bytes)"));
   EXPECT_THAT(ReceivedIds(), ElementsAre(small1, small2));
@@ -383,6 +385,31 @@ std::string StatusBody(const std::string& state, const std::string& id, const st
                            {"failure_count", 0}, {"pending_count", field == "pendings" ? 1 : 0}};
   status[field] = nlohmann::json::array({{{"id", id}, {"version", kV1}}});
   return status.dump();
+}
+
+// TAXII makes the failure list optional: a status that counts a failure without listing it
+// must not make the version count as delivered.
+TEST_F(PushTest, FailureCountedButNotListedIsRetried) {
+  const std::string id = NewIndicatorId();
+  AddToSender({Indicator(id, kV1, Marked(kGreen))});
+  const std::string unlisted = nlohmann::json({{"id", "s1"},
+                                               {"status", "complete"},
+                                               {"total_count", 1},
+                                               {"success_count", 0},
+                                               {"failure_count", 1},
+                                               {"pending_count", 0}})
+                                   .dump();
+  FakeServer server({Answer(202, unlisted)});
+  client_ = Connect(server.url() + "/api1/", "secret-token");
+
+  PushOutcome out;
+  ASSERT_TRUE(Push(out, /*max_content_length=*/4096).ok());
+  EXPECT_EQ(out.accepted, 0);
+  EXPECT_EQ(out.failed, 1);
+  const std::vector<RetryEntry> retries = Retries();
+  ASSERT_THAT(retries, SizeIs(1));
+  EXPECT_EQ(retries[0].id, id);
+  EXPECT_EQ(retries[0].error, "not listed as a success");
 }
 
 TEST_F(PushTest, PendingStatusIsPolledUntilComplete) {

@@ -368,7 +368,9 @@ Decision Policy::DecideLevel(const Recipient& recipient, const Grant& grant,
     return allow([&] { return std::string("the local operator receives everything"); });
 
   // 2. Origin binding.
-  if (!object.origin.empty() && !recipient.own_organisation) {
+  // A peer node of the own organisation is bound too: it would store what it receives as its
+  // own, and the binding would be lost one hop further.
+  if (!object.origin.empty() && (!recipient.own_organisation || recipient.peer)) {
     const int origin = FindOrg(object.origin);
     const bool from_us = origin >= 0 && origin == own_org_;
     const bool to_origin =

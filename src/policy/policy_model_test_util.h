@@ -234,7 +234,7 @@ class Model {
     if (r.local_operator) return true;  // 1
     const int own = OwnOrg();
     const bool is_own = own >= 0 && r.org == own;
-    if (!o.origin.empty() && !is_own) {  // 2
+    if (!o.origin.empty() && (!is_own || r.peer)) {  // 2 (own peer nodes are bound too)
       const int from = FindOrg(o.origin);
       const bool from_own = own >= 0 && from == own;
       if (!from_own) {

@@ -178,6 +178,24 @@ TEST_F(PolicyTest, OriginBindsAmberToItsSourceAndGreenToItsCommunities) {
   EXPECT_TRUE(Allowed(bank_a, Tlp::kClear, kFin, "mystery-org"));
 }
 
+// A second node of the node's own organisation (a peer node of it) is bound by origin too: it
+// would store what it receives as its own, and the binding would be lost one hop further.
+TEST_F(PolicyTest, OriginBindsTowardsPeerNodesOfTheOwnOrganisation) {
+  PolicySpec spec = FinanceSpec();
+  spec.principals.push_back(
+      {.name = "my-dr-node", .organisation = "my-cert", .kind = PrincipalKind::kPeer});
+  auto compiled = Policy::Compile(spec, Facts());
+  ASSERT_TRUE(compiled.ok()) << compiled.status();
+  policy_ = *compiled;
+  const Principal dr_node = Token("my-dr-node");
+  std::vector<std::string> why;
+  EXPECT_FALSE(Allowed(dr_node, Tlp::kAmber, kFin, "bank-b", "indicator", "{}", &why));
+  EXPECT_THAT(why.back(), HasSubstr("origin binding"));
+  EXPECT_FALSE(Allowed(dr_node, Tlp::kGreen, kFin, "sg-cert"));         // no shared community
+  EXPECT_TRUE(Allowed(dr_node, Tlp::kAmber, kFin));                     // the node's own AMBER
+  EXPECT_TRUE(Allowed(Token("analyst"), Tlp::kAmber, kFin, "bank-b"));  // people: not bound
+}
+
 TEST_F(PolicyTest, ExpiredAgreementsDoNotApply) {
   std::vector<std::string> why;
   EXPECT_FALSE(Allowed(Token("t", "th-cert"), Tlp::kAmber, kGov, "", "indicator", "{}", &why));
