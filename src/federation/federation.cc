@@ -304,7 +304,7 @@ void Federation::RecordRun(Worker& w, const PeerRun& run) {
     status.last_success = now;
   } else if (!absl::IsCancelled(run.status) && !stopping_) {  // a stop is not the peer's fault
     status.last_error_at = now;
-    status.last_error = std::string(run.status.message());
+    status.last_error = Printable(util::AsStd(run.status.message()));
     spdlog::warn("peer {}: {}", w.spec.name, status.last_error);
   }
   if (absl::Status s = WritePeerStatus(store_, w.spec.name, status); !s.ok()) {

@@ -138,8 +138,17 @@ absl::Status WritePeerStatus(store::Store& store, std::string_view peer, const P
                        j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
+std::string Printable(std::string_view text) {
+  std::string out(text.substr(0, kMaxProblemBytes));
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  }
+  if (text.size() > kMaxProblemBytes) out += " [...]";
+  return out;
+}
+
 void AddProblem(PeerStatus& status, std::string problem) {
-  status.recent_problems.push_back(std::move(problem));
+  status.recent_problems.push_back(Printable(problem));
   if (status.recent_problems.size() > kMaxRecentProblems) {
     status.recent_problems.erase(status.recent_problems.begin(),
                                  status.recent_problems.end() - kMaxRecentProblems);

@@ -71,8 +71,13 @@ std::string PeerStatusKey(std::string_view peer);
 absl::StatusOr<PeerStatus> ReadPeerStatus(store::Store& store, std::string_view peer);
 absl::Status WritePeerStatus(store::Store& store, std::string_view peer, const PeerStatus& status);
 
-// Keeps `recent_problems` to its last kMaxRecentProblems entries.
+// Keeps `recent_problems` to its last kMaxRecentProblems entries, each made Printable.
 void AddProblem(PeerStatus& status, std::string problem);
 inline constexpr size_t kMaxRecentProblems = 20;
+
+// Text a peer had a say in (its error titles, status messages), fit for one log line and the
+// status record: control characters become spaces, and it is cut to kMaxProblemBytes.
+std::string Printable(std::string_view text);
+inline constexpr size_t kMaxProblemBytes = 1000;
 
 }  // namespace kongsi::federation
