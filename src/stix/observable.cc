@@ -1,10 +1,16 @@
-// Which properties of which SCO types carry searchable values, and how they are normalised.
+// Which properties of which SCO types carry searchable values, and how they are normalised
+// (the canonical forms of normalize.h, so that the value index and the log matcher agree).
 #include "stix/observable.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
+#include <optional>
 #include <utility>
 
+#include "stix/normalize.h"
+#include "stix/pattern/parser.h"
+#include "stix/pattern/pattern_values.h"
 #include "util/strings.h"
 
 namespace kongsi::stix {
@@ -36,6 +42,44 @@ std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
+}
+
+// Today's forms for values the canonical normalisers refuse, so that nothing is lost from the
+// value index: domains lower-cased without trailing dots, e-mail and IPv6 lower-cased.
+std::string LowerDomain(std::string_view value) {
+  std::string out = Lower(value);
+  while (!out.empty() && out.back() == '.') out.pop_back();
+  return out;
+}
+
+// `normalise(value)`, or when it refuses the value, `fallback(value)` normalised if it can be,
+// else `fallback(value)` as it is. With an idempotent `normalise` and `fallback` the result is
+// a fixed point: normalising it again gives it back (the value index relies on that).
+template <typename Normalise, typename Fallback>
+std::string WithFallback(std::string_view value, Normalise normalise, Fallback fallback) {
+  std::string out;
+  if (normalise(value, out)) return out;
+  std::string plain = fallback(value);
+  if (normalise(std::string_view(plain), out)) return out;
+  return plain;
+}
+
+std::string AsIs(std::string_view value) { return std::string(value); }
+
+bool NormaliseIpv4Value(std::string_view value, std::string& out) {
+  const auto cidr = ParseIpv4Cidr(value);
+  if (!cidr) return false;
+  out = FormatIpv4(cidr->address);
+  if (cidr->prefix != 32) out += util::StrCat("/", cidr->prefix);
+  return true;
+}
+
+bool NormaliseIpv6Value(std::string_view value, std::string& out) {
+  const auto cidr = ParseIpv6Cidr(value);
+  if (!cidr) return false;
+  out = FormatIpv6(cidr->address);
+  if (cidr->prefix != 128) out += util::StrCat("/", cidr->prefix);
+  return true;
 }
 
 bool IsHexString(std::string_view s) {
@@ -80,20 +124,42 @@ void ExtractFromSco(std::string_view type, object sco, std::vector<ObservableVal
 }  // namespace
 
 std::string NormaliseObservable(std::string_view kind, std::string_view value) {
-  if (kind == "domain-name") {
-    std::string out = Lower(value);
-    while (!out.empty() && out.back() == '.') out.pop_back();
-    return out;
-  }
-  if (kind == "email-addr" || kind == "mac-addr" || kind == "ipv6-addr") return Lower(value);
+  if (kind == "ipv4-addr") return WithFallback(value, NormaliseIpv4Value, AsIs);
+  if (kind == "ipv6-addr") return WithFallback(value, NormaliseIpv6Value, Lower);
+  if (kind == "domain-name") return WithFallback(value, NormaliseDomain, LowerDomain);
+  if (kind == "url") return WithFallback(value, NormaliseUrl, AsIs);
+  if (kind == "email-addr") return WithFallback(value, NormaliseEmail, Lower);
+  if (kind == "mac-addr") return Lower(value);
   if (kind.find(":hashes.") != std::string_view::npos && IsHexString(value)) return Lower(value);
   return std::string(value);
 }
 
 std::vector<std::string> LookupForms(std::string_view value) {
-  std::vector<std::string> forms{std::string(value)};
-  std::string lower = NormaliseObservable("domain-name", value);
-  if (lower != value) forms.push_back(std::move(lower));
+  std::vector<std::string> forms;
+  auto add = [&forms](std::string form) {
+    if (!form.empty() && std::find(forms.begin(), forms.end(), form) == forms.end()) {
+      forms.push_back(std::move(form));
+    }
+  };
+  add(std::string(value));
+  add(LowerDomain(value));  // also lower-case hashes and MAC addresses
+  for (std::string_view kind : {"ipv4-addr", "ipv6-addr", "domain-name", "email-addr"}) {
+    add(NormaliseObservable(kind, value));
+  }
+  // Any host name is a URL when "http://" is put before it; only a value with a path is
+  // meant as one.
+  if (value.find('/') != std::string_view::npos) add(NormaliseObservable("url", value));
+  // Certificate fingerprints with colons ("AA:BB:..."), as hashes are indexed: lower-case hex.
+  std::string digest;
+  if (value.find(':') != std::string_view::npos && DecodeHashHex(value, digest)) {
+    std::string hex;
+    constexpr char kHex[] = "0123456789abcdef";
+    for (unsigned char c : digest) {
+      hex.push_back(kHex[c >> 4]);
+      hex.push_back(kHex[c & 0xF]);
+    }
+    add(std::move(hex));
+  }
   return forms;
 }
 
@@ -112,6 +178,18 @@ void ExtractObservableValues(element value, std::vector<ObservableValue>& out) {
         ExtractFromSco(sco_type, sco, out);
       }
     }
+    return;
+  }
+  if (type == "indicator") {
+    // The values an indicator's STIX pattern names (2.1 patterns; 2.0 ones are not parsed).
+    std::string_view pattern, pattern_type, version;
+    if (obj["pattern"].get(pattern) != simdjson::SUCCESS ||
+        obj["pattern_type"].get(pattern_type) != simdjson::SUCCESS || pattern_type != "stix" ||
+        (obj["pattern_version"].get(version) == simdjson::SUCCESS && version != "2.1")) {
+      return;
+    }
+    auto parsed = pattern::Parse(pattern);
+    if (auto* p = std::get_if<pattern::Pattern>(&parsed)) pattern::AppendPatternValues(*p, out);
     return;
   }
   ExtractFromSco(type, obj, out);

@@ -13,8 +13,8 @@
 namespace kongsi::stix {
 
 // Appends the observable values `object` mentions: the value properties of SCOs, and of the
-// SCOs embedded in observed-data's deprecated `objects` dictionary. (Values inside indicator
-// patterns are added once the pattern parser exists.)
+// SCOs embedded in observed-data's deprecated `objects` dictionary, and the values an
+// indicator's STIX 2.1 pattern compares with = or IN (stix/pattern/pattern_values.h).
 void ExtractObservableValues(simdjson::dom::element object, std::vector<ObservableValue>& out);
 
 // The form in which a value of `kind` is indexed and looked up: domains, e-mail and MAC

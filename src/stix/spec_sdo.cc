@@ -9,8 +9,10 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
+#include "stix/pattern/parser.h"
 #include "stix/spec.h"
 #include "stix/spec_rules.h"
 #include "stix/validate.h"
@@ -142,6 +144,22 @@ void ProductName(RuleContext& ctx) {
   }
 }
 
+// Indicator: a STIX pattern must be valid STIX 2.1 patterning (section 9). Patterns of other
+// languages (sigma, snort, yara, ...) are not checked, nor STIX patterns whose pattern_version
+// names another version (STIX 2.0 content upgraded to 2.1 keeps its 2.0 pattern, marked
+// "2.0": 2.0 and 2.1 patterns differ, e.g. START '...' versus START t'...').
+void StixPattern(RuleContext& ctx) {
+  const std::optional<std::string_view> type = StringProperty(ctx, "pattern_type");
+  const std::optional<std::string_view> pattern = StringProperty(ctx, "pattern");
+  if (!type || *type != "stix" || !pattern) return;
+  const std::optional<std::string_view> version = StringProperty(ctx, "pattern_version");
+  if (version && *version != "2.1" && version->substr(0, 4) != "2.1.") return;
+  std::variant<pattern::Pattern, pattern::ParseError> parsed = pattern::Parse(*pattern);
+  if (const auto* error = std::get_if<pattern::ParseError>(&parsed)) {
+    ctx.Error("/pattern", "pattern-syntax", error->ToString());
+  }
+}
+
 // Location: latitude and longitude come together, precision needs both, and at least one of
 // region, country or latitude+longitude describes the place.
 void LocationPlace(RuleContext& ctx) {
@@ -245,7 +263,8 @@ void RegisterSdos(Registry& registry) {
       .Req("valid_from", Timestamp())
       .Opt("valid_until", Timestamp())
       .Opt("kill_chain_phases", Phases())
-      .Rule(TimestampOrder("valid_from", "valid_until", true, Severity::kError));
+      .Rule(TimestampOrder("valid_from", "valid_until", true, Severity::kError))
+      .Rule(StixPattern);
 
   {
     auto infrastructure = registry.Add("infrastructure", Category::kSdo);

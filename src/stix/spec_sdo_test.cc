@@ -1009,5 +1009,66 @@ TEST(SharedDataTest, EnterpriseAttackStixObjectsHaveNoErrors) {
 
 TEST(SharedDataTest, IcsAttackStixObjectsHaveNoErrors) { ValidateAttack("ics-attack-18.1.json"); }
 
+// --- indicator patterns (pattern-syntax) --------------------------------------------------
+
+TEST(IndicatorPatternTest, InvalidStixPatternIsAnError) {
+  const json indicator =
+      With(Minimal("indicator"), {{"pattern", "[file:name = 'a'] WITHIN 0 SECONDS"}});
+  const auto findings = Validate(indicator, "/objects/2");
+  ASSERT_TRUE(OnlyError(findings, "pattern-syntax", "/objects/2/pattern"));
+  EXPECT_EQ(findings[0].message,
+            "line 1, column 26: WITHIN takes a number of seconds greater than 0, found 0");
+  EXPECT_TRUE(OnlyError(Validate(With(indicator, {{"pattern", "[file:name = 'a'"}})),
+                        "pattern-syntax", "/pattern"));
+  EXPECT_TRUE(OnlyError(Validate(With(indicator, {{"pattern", "file:name = 'a'"}})),
+                        "pattern-syntax", "/pattern"));
+  EXPECT_TRUE(OnlyError(
+      Validate(
+          With(indicator, {{"pattern", "[domain-name:value = 'a' AND ipv4-addr:value = 'b']"}})),
+      "pattern-syntax", "/pattern"));
+}
+
+TEST(IndicatorPatternTest, ValidStixPatternsPass) {
+  for (const char* pattern :
+       {"[ipv4-addr:value = '198.51.100.1' OR ipv4-addr:value = '198.51.100.2']",
+        "([file:hashes.MD5 = '79054025255fb1a26e4bc422aef54eb4'] FOLLOWEDBY "
+        "[windows-registry-key:key = 'HKEY_LOCAL_MACHINE\\\\foo\\\\bar']) WITHIN 300 SECONDS",
+        "[url:value = 'http://example.com/'] START t'2016-06-01T00:00:00Z' STOP "
+        "t'2016-07-01T00:00:00Z'"}) {
+    SCOPED_TRACE(pattern);
+    EXPECT_TRUE(NoFindings(Validate(With(Minimal("indicator"), {{"pattern", pattern}}))));
+    EXPECT_TRUE(NoFindings(
+        Validate(With(Minimal("indicator"), {{"pattern", pattern}, {"pattern_version", "2.1"}}))));
+  }
+}
+
+TEST(IndicatorPatternTest, OtherPatternLanguagesAreNotChecked) {
+  for (const char* type : {"sigma", "snort", "suricata", "yara", "pcre", "spl"}) {
+    SCOPED_TRACE(type);
+    EXPECT_TRUE(NoErrors(Validate(
+        With(Minimal("indicator"),
+             {{"pattern_type", type}, {"pattern", "alert tcp any any -> any any (msg:\"x\";)"}}))));
+  }
+}
+
+TEST(IndicatorPatternTest, PatternsOfAnotherStixPatterningVersionAreNotChecked) {
+  // A STIX 2.0 indicator upgraded to 2.1 keeps its 2.0 pattern (START with a plain string).
+  const json upgraded =
+      With(Minimal("indicator"), {{"pattern",
+                                   "[url:value = 'http://a.example/'] START "
+                                   "'2018-03-01T00:00:00Z' STOP '2018-04-01T00:00:00Z'"},
+                                  {"pattern_version", "2.0"}});
+  EXPECT_TRUE(NoFindings(Validate(upgraded)));
+  EXPECT_TRUE(OnlyError(Validate(With(upgraded, {{"pattern_version", "2.1"}})), "pattern-syntax",
+                        "/pattern"));
+  EXPECT_TRUE(
+      OnlyError(Validate(Without(upgraded, "pattern_version")), "pattern-syntax", "/pattern"));
+}
+
+TEST(IndicatorPatternTest, NonStringPatternIsOnlyATypeError) {
+  EXPECT_TRUE(OnlyError(Validate(With(Minimal("indicator"), {{"pattern", 42}})), "property-type",
+                        "/pattern"));
+}
+
 }  // namespace
 }  // namespace kongsi::stix

@@ -65,6 +65,14 @@ std::string_view Tlp10MarkingId(Tlp tlp) {
   return {};
 }
 
+std::string_view Tlp2MarkingId(Tlp tlp) {
+  // The TLP 2.0 entries are the first five of kWellKnown.
+  for (size_t i = 0; i < 5; ++i) {
+    if (kWellKnown[i].second == tlp) return kWellKnown[i].first;
+  }
+  return {};
+}
+
 std::optional<Tlp> TlpOfMarkingId(std::string_view id) {
   for (const auto& [known, tlp] : kWellKnown) {
     if (known == id) return tlp;

@@ -33,6 +33,10 @@ std::optional<Tlp> ParseTlpName(std::string_view name);
 // AMBER or RED; empty for the levels TLP 1.0 does not have (none, AMBER+STRICT).
 std::string_view Tlp10MarkingId(Tlp tlp);
 
+// The id of the TLP 2.0 marking definition (the OASIS-published objects using the TLP 2.0
+// extension) for a level; empty for kNone.
+std::string_view Tlp2MarkingId(Tlp tlp);
+
 // The TLP level of a well-known marking-definition id (TLP 2.0 or TLP 1.0), or nullopt.
 std::optional<Tlp> TlpOfMarkingId(std::string_view marking_definition_id);
 

@@ -86,9 +86,9 @@ const char* OperatorName(Operator op);
 struct Comparison {
   ObjectPath path;
   Operator op = Operator::kEqual;
-  bool negated = false;         // NOT before the operator (never for EXISTS)
+  bool negated = false;         // NOT before the operator (NOT EXISTS: before EXISTS)
   std::vector<Literal> values;  // one literal; the set for IN; none for EXISTS
-  Position position;            // of the path (or of EXISTS)
+  Position position;            // of the path (or of the leading NOT or EXISTS)
 };
 
 // AND / OR of comparisons inside one observation's brackets.
