@@ -40,6 +40,8 @@ int RunCli(int argc, char** argv) {
   AddBundleCommand(app, options, exit_code);
   AddNodeCommand(app, options, exit_code);
   AddSyncCommand(app, options, exit_code);
+  AddMatchCommand(app, options, exit_code);
+  AddLookupCommand(app, options, exit_code);
   app.parse_complete_callback([&] {
     util::SetUpLogging(options.quiet     ? util::LogLevel::kQuiet
                        : options.verbose ? util::LogLevel::kVerbose

@@ -20,6 +20,8 @@ void AddPolicyCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddBundleCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddNodeCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddSyncCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
+void AddMatchCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
+void AddLookupCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 
 // Exit codes shared by all commands.
 inline constexpr int kExitOk = 0;

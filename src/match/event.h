@@ -14,22 +14,22 @@ namespace kongsi::match {
 // The kinds of observable value the matcher knows. Each corresponds to STIX object paths
 // (ObservableKindOf in indicator_compile.h maps patterns' paths onto them).
 enum class Observable : uint8_t {
-  kIpAddress,    // ipv4-addr:value, ipv6-addr:value (either family; the matcher tells them apart)
-  kDomainName,   // domain-name:value (also DNS answers that are names: CNAME, MX, NS, PTR)
-  kUrl,          // url:value (readers compose scheme://host[:port]/path?query when the log
-                 // splits them)
-  kFileHash,     // file:hashes.* (MD5, SHA-1, SHA-256, SHA-512 told apart by length)
-  kEmailAddress, // email-addr:value
-  kUserAgent,    // network-traffic:extensions.'http-request-ext'.request_header.'User-Agent'
-  kJa3,          // JA3 client fingerprint (MD5 hex)
-  kJa3s,         // JA3S server fingerprint (MD5 hex)
-  kJa4,          // JA4 client fingerprint
-  kX509Sha1,     // x509-certificate:hashes.'SHA-1' (colons in log values are dropped)
-  kX509Sha256,   // x509-certificate:hashes.'SHA-256'
-  kX509Serial,   // x509-certificate:serial_number
-  kFileName,     // file:name
-  kMacAddress,   // mac-addr:value
-  kCount,        // number of kinds (not a kind)
+  kIpAddress,     // ipv4-addr:value, ipv6-addr:value (either family; the matcher tells them apart)
+  kDomainName,    // domain-name:value (also DNS answers that are names: CNAME, MX, NS, PTR)
+  kUrl,           // url:value (readers compose scheme://host[:port]/path?query when the log
+                  // splits them)
+  kFileHash,      // file:hashes.* (MD5, SHA-1, SHA-256, SHA-512 told apart by length)
+  kEmailAddress,  // email-addr:value
+  kUserAgent,     // network-traffic:extensions.'http-request-ext'.request_header.'User-Agent'
+  kJa3,           // JA3 client fingerprint (MD5 hex)
+  kJa3s,          // JA3S server fingerprint (MD5 hex)
+  kJa4,           // JA4 client fingerprint
+  kX509Sha1,      // x509-certificate:hashes.'SHA-1' (colons in log values are dropped)
+  kX509Sha256,    // x509-certificate:hashes.'SHA-256'
+  kX509Serial,    // x509-certificate:serial_number
+  kFileName,      // file:name
+  kMacAddress,    // mac-addr:value
+  kCount,         // number of kinds (not a kind)
 };
 
 // "ip", "domain", "url", "hash", "email", "user-agent", "ja3", "ja3s", "ja4", "x509-sha1",

@@ -37,7 +37,8 @@ bool ParseLogFormat(std::string_view name, LogFormat& format);
 
 // Decides the format from the first bytes of a file (up to 64 KiB, whole lines): a Zeek TSV
 // header, JSON objects with EVE's "event_type" or Zeek's "ts"/"uid"/"id.orig_h", a CSV header
-// line that the field map names, otherwise plain text.
+// line that the field map names (the overload below, which has the field map), otherwise plain
+// text. Without a field map a CSV file is read as plain text.
 LogFormat DetectFormat(std::string_view head);
 
 enum class LineResult {
@@ -73,6 +74,11 @@ struct CsvOptions {
 // Parses "src=ip,query=domain,ts=timestamp" (the --field-map option): `timestamp` as a kind
 // names the timestamp column. InvalidArgument naming the bad entry.
 absl::StatusOr<CsvOptions> ParseFieldMap(std::string_view text);
+
+// DetectFormat that also recognises CSV: the first line is a header naming every column of
+// `csv` (or, when `csv.header` is false, has at least as many columns as the highest column
+// number the map names). Same as DetectFormat(head) when `csv.fields` is empty.
+LogFormat DetectFormat(std::string_view head, const CsvOptions& csv);
 
 // A reader for `format` (not kAuto). CSV needs `csv`; the others ignore it.
 std::unique_ptr<LogReader> MakeReader(LogFormat format, const CsvOptions& csv = {});
