@@ -127,8 +127,9 @@ namespace {
 
 TEST(Observable, IndicatorPatternValuesAreIndexed) {
   EXPECT_THAT(
-      Extract(R"({"type":"indicator","pattern_type":"stix",)"
-              R"("pattern":"[ipv4-addr:value = '198.51.100.1'] OR [domain-name:value = 'Evil.Example.']"})"),
+      Extract(
+          R"({"type":"indicator","pattern_type":"stix",)"
+          R"("pattern":"[ipv4-addr:value = '198.51.100.1'] OR [domain-name:value = 'Evil.Example.']"})"),
       ::testing::UnorderedElementsAre(ObservableValue{"ipv4-addr", "198.51.100.1"},
                                       ObservableValue{"domain-name", "evil.example"}));
   // Other pattern languages, STIX 2.0 patterns and unparsable patterns give nothing.
