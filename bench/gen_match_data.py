@@ -6,10 +6,12 @@
         repeated, footer dropped)
     gen_match_data.py indicators LOG N OUT_PREFIX
         N STIX indicators as JSON lines (OUT_PREFIX.jsonl): PLANTED values taken from the log
-        (IP addresses and DNS names that occur in it) plus generated ones across IPv4, IPv6,
+        (IP addresses and DNS names that occur in it, among the rarer half, so that
+        hits are a small share of the lines as with real intelligence) plus generated ones across IPv4, IPv6,
         domains, URLs and SHA-256 / MD5 hashes; OUT_PREFIX.values (every value, one per line,
         for grep -F -f) and OUT_PREFIX.planted (the values taken from the log)
 """
+import collections
 import gzip
 import json
 import random
@@ -41,8 +43,9 @@ def repeat(path, megabytes):
 
 
 def log_values(path):
-    """IP addresses and DNS names occurring in an EVE or Zeek TSV log."""
-    ips, names = set(), set()
+    """IP addresses and DNS names occurring in an EVE or Zeek TSV log, each with the number
+    of lines it occurs in."""
+    ips, names = collections.Counter(), collections.Counter()
     fields = None
     with open_log(path) as f:
         for line in f:
@@ -59,29 +62,35 @@ def log_values(path):
                     continue
                 for k in ("src_ip", "dest_ip"):
                     if k in e:
-                        ips.add(e[k])
+                        ips[e[k]] += 1
                 for sub, k in (("dns", "rrname"), ("http", "hostname"), ("tls", "sni")):
                     v = e.get(sub, {}).get(k)
-                    if isinstance(v, str) and "." in v:
-                        names.add(v.lower().rstrip("."))
+                    if isinstance(v, str) and "." in v and not v.replace(".", "").isdigit():
+                        names[v.lower().rstrip(".")] += 1
             elif fields:
                 row = dict(zip(fields, line.split("\t")))
                 for k in ("id.orig_h", "id.resp_h"):
                     if row.get(k, "-") != "-":
-                        ips.add(row[k])
+                        ips[row[k]] += 1
                 q = row.get("query", "-")
                 if q not in ("-", "(empty)") and "." in q:
-                    names.add(q.lower().rstrip("."))
-    return sorted(ips), sorted(names)
+                    names[q.lower().rstrip(".")] += 1
+    return ips, names
+
+
+def rare(counter, n, rng):
+    """n values among the least frequent half: indicators hit a few lines, not every one."""
+    values = sorted(counter, key=lambda v: (counter[v], v))
+    values = values[:max(n, len(values) // 2)]
+    rng.shuffle(values)
+    return values[:n]
 
 
 def indicators(path, n, prefix):
     rng = random.Random(7)
     ips, names = log_values(path)
-    rng.shuffle(ips)
-    rng.shuffle(names)
-    planted = [("ipv4-addr" if ":" not in ip else "ipv6-addr", ip) for ip in ips[:PLANTED_IPS]]
-    planted += [("domain-name", name) for name in names[:PLANTED_NAMES]]
+    planted = [("ipv4-addr" if ":" not in ip else "ipv6-addr", ip) for ip in rare(ips, PLANTED_IPS, rng)]
+    planted += [("domain-name", name) for name in rare(names, PLANTED_NAMES, rng)]
     producer = "identity--%s" % uuid.UUID(int=rng.getrandbits(128), version=4)
     with open(prefix + ".jsonl", "w") as out, open(prefix + ".values", "w") as values, \
             open(prefix + ".planted", "w") as planted_out:

@@ -169,12 +169,18 @@ int RunMatch(const GlobalOptions& global, const MatchCommandOptions& options) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
   const match::IndexStats& stats = index.stats();
   if (!global.quiet) {
+    const double per_value =
+        stats.exact_keys > 0 ? static_cast<double>(stats.key_bytes) / stats.exact_keys : 0.0;
     std::fprintf(stderr,
-                 "indicators: %zu indexed (%zu values, %s) in %.2f s; %zu need the general "
-                 "evaluator, %zu not STIX patterns, %zu invalid, %zu revoked or expired\n",
+                 "indicators: %zu indexed, %zu values (index %s, %.1f bytes per value; records "
+                 "%s), loaded in %.2f s (patterns compiled in %.2f s, tables built in %.2f s); "
+                 "%zu need the general evaluator, %zu not STIX patterns, %zu invalid, %zu "
+                 "revoked or expired\n",
                  stats.indicators, stats.exact_keys,
-                 HumanBytes(static_cast<int64_t>(stats.key_bytes + stats.record_bytes)).c_str(),
-                 load_seconds, stats.general, stats.not_stix, stats.invalid, stats.revoked);
+                 HumanBytes(static_cast<int64_t>(stats.key_bytes)).c_str(), per_value,
+                 HumanBytes(static_cast<int64_t>(stats.record_bytes)).c_str(), load_seconds,
+                 stats.compile_seconds, stats.build_seconds, stats.general, stats.not_stix,
+                 stats.invalid, stats.revoked);
     if (global.verbose && !stats.first_invalid.empty()) {
       std::fprintf(stderr, "  first invalid: %s\n", stats.first_invalid.c_str());
     }
@@ -252,12 +258,13 @@ int RunMatch(const GlobalOptions& global, const MatchCommandOptions& options) {
       std::fprintf(
           stderr,
           "%s: %s, %" PRIu64 " lines, %" PRIu64 " events, %" PRIu64 " hits, %" PRIu64
-          " malformed lines, %s in %.3f s (%.0f MB/s)\n",
+          " malformed lines, %s in %.3f s (%.0f MB/s, %.2f M lines/s)\n",
           file == "-" ? "<stdin>" : file.c_str(),
           std::string(match::LogFormatName(report->format)).c_str(), report->lines, report->events,
           report->hits, report->malformed, HumanBytes(static_cast<int64_t>(report->bytes)).c_str(),
           source_seconds,
-          source_seconds > 0 ? static_cast<double>(report->bytes) / 1e6 / source_seconds : 0.0);
+          source_seconds > 0 ? static_cast<double>(report->bytes) / 1e6 / source_seconds : 0.0,
+          source_seconds > 0 ? static_cast<double>(report->lines) / 1e6 / source_seconds : 0.0);
       for (const auto& m : report->malformed_samples) {
         std::fprintf(stderr, "  %s:%" PRIu64 ": %s\n", file == "-" ? "<stdin>" : file.c_str(),
                      m.line, m.error.c_str());

@@ -3,6 +3,7 @@
 #include "match/indicator_index.h"
 
 #include <algorithm>
+#include <chrono>
 #include <limits>
 
 #include "stix/normalize.h"
@@ -116,6 +117,13 @@ void IndexBuilder::Add(const Indicator& indicator) {
     ++stats_.not_stix;
     return;
   }
+  struct AddTimer {
+    std::chrono::steady_clock::time_point start;
+    double& total;
+    ~AddTimer() {
+      total += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    }
+  } timer{std::chrono::steady_clock::now(), stats_.compile_seconds};
   auto parsed = stix::pattern::Parse(indicator.pattern);
   if (auto* error = std::get_if<stix::pattern::ParseError>(&parsed)) {
     if (stats_.first_invalid.empty()) {
@@ -167,6 +175,7 @@ void IndexBuilder::Add(const Indicator& indicator) {
 }
 
 IndicatorIndex IndexBuilder::Build() {
+  const auto start = std::chrono::steady_clock::now();
   IndicatorIndex& x = index_;
   x.subdomains_ = options_.subdomains;
   if (x.ids_.empty()) x.ids_.push_back(0);
@@ -206,10 +215,16 @@ IndicatorIndex IndexBuilder::Build() {
   for (const auto& [prefix, table] : x.ipv6_blocks_) key_bytes += MapBytes<V6>(table);
   for (const auto& table : x.strings_) key_bytes += table.MemoryBytes();
   stats_.key_bytes = key_bytes;
+  x.records_.shrink_to_fit();
+  x.ids_.shrink_to_fit();
+  x.id_arena_.shrink_to_fit();
+  x.names_.shrink_to_fit();
   stats_.record_bytes = x.records_.capacity() * sizeof(IndicatorIndex::Compact) +
                         x.ids_.capacity() * sizeof(uint32_t) + x.id_arena_.capacity() +
                         x.names_.capacity();
   for (const auto& p : x.producers_) stats_.record_bytes += sizeof(std::string) + p.capacity();
+  stats_.build_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   x.stats_ = stats_;
   producer_numbers_.clear();
   IndicatorIndex out = std::move(index_);

@@ -51,6 +51,8 @@ struct IndexStats {
   size_t revoked = 0;         // revoked or already expired: left out
   size_t key_bytes = 0;       // bytes of the value tables
   size_t record_bytes = 0;    // bytes of the indicator records (ids, names, validity)
+  double compile_seconds = 0;  // parsing and compiling patterns (in IndexBuilder::Add)
+  double build_seconds = 0;    // laying out the tables (IndexBuilder::Build)
   std::string first_invalid;  // "indicator--...: line 1, column 5: ..." (for messages)
   std::string first_general;
 };

@@ -128,6 +128,7 @@ class ZeekTsvReader final : public LogReader {
   size_t uri_column_ = kNone;
   // Per line.
   std::vector<std::string_view> cells_;
+  bool line_has_escapes_ = true;
   std::string error_;
 };
 
@@ -147,6 +148,8 @@ LineResult ZeekTsvReader::Read(std::string_view line, Event& event) {
     return LineResult::kMalformed;
   }
 
+  // One look for a backslash in the whole line spares one per cell in nearly every line.
+  line_has_escapes_ = std::memchr(line.data(), '\\', line.size()) != nullptr;
   SplitCells(line, separator_, cells_);
   if (cells_.size() != names_.size()) {
     error_ = std::to_string(cells_.size()) + (cells_.size() == 1 ? " field" : " fields") +
@@ -173,7 +176,7 @@ LineResult ZeekTsvReader::Read(std::string_view line, Event& event) {
 
 bool ZeekTsvReader::Decode(std::string_view cell, size_t column, Event& event,
                            std::string_view& out) {
-  if (std::memchr(cell.data(), '\\', cell.size()) == nullptr) {
+  if (!line_has_escapes_ || std::memchr(cell.data(), '\\', cell.size()) == nullptr) {
     out = cell;
     return true;
   }
