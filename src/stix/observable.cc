@@ -123,6 +123,15 @@ void ExtractFromSco(std::string_view type, object sco, std::vector<ObservableVal
 
 }  // namespace
 
+std::string IndexedValueKind(std::string_view sco_type, std::string_view property) {
+  for (const auto& [type, indexed] : kValueProperties) {
+    if (type == sco_type && indexed == property) {
+      return property == "value" ? std::string(type) : util::StrCat(type, ":", property);
+    }
+  }
+  return "";
+}
+
 std::string NormaliseObservable(std::string_view kind, std::string_view value) {
   if (kind == "ipv4-addr") return WithFallback(value, NormaliseIpv4Value, AsIs);
   if (kind == "ipv6-addr") return WithFallback(value, NormaliseIpv6Value, Lower);

@@ -17,6 +17,11 @@ namespace kongsi::stix {
 // indicator's STIX 2.1 pattern compares with = or IN (stix/pattern/pattern_values.h).
 void ExtractObservableValues(simdjson::dom::element object, std::vector<ObservableValue>& out);
 
+// The value-index kind of an SCO property that carries a searchable value: "ipv4-addr" for
+// ("ipv4-addr", "value"), "file:name" for ("file", "name"), ...; empty when the property is
+// not indexed. One table serves SCOs, observed-data and indicator patterns alike.
+std::string IndexedValueKind(std::string_view sco_type, std::string_view property);
+
 // The form in which a value of `kind` is indexed and looked up: domains, e-mail and MAC
 // addresses, IPv6 addresses and hex hashes in lower case; a trailing dot dropped from domains.
 std::string NormaliseObservable(std::string_view kind, std::string_view value);

@@ -1,10 +1,8 @@
 // Observable values named by equality comparisons of a STIX pattern.
 #include "stix/pattern/pattern_values.h"
 
-#include <array>
 #include <string>
 #include <string_view>
-#include <utility>
 
 #include "absl/container/flat_hash_set.h"
 #include "stix/observable.h"
@@ -13,40 +11,13 @@
 namespace kongsi::stix::pattern {
 namespace {
 
-// (SCO type, property) pairs whose values are indexed: the same table as kValueProperties in
-// observable.cc (keep the two in step), so a pattern value and an SCO value meet under one
-// kind: "type" when the property is "value", else "type:property".
-constexpr std::array<std::pair<std::string_view, std::string_view>, 14> kValueProperties = {{
-    {"ipv4-addr", "value"},
-    {"ipv6-addr", "value"},
-    {"domain-name", "value"},
-    {"url", "value"},
-    {"email-addr", "value"},
-    {"mac-addr", "value"},
-    {"file", "name"},
-    {"mutex", "name"},
-    {"directory", "path"},
-    {"windows-registry-key", "key"},
-    {"software", "cpe"},
-    {"user-account", "account_login"},
-    {"x509-certificate", "serial_number"},
-    {"email-message", "message_id"},
-}};
-
 // The value-index kind of `path`, or "" when it is not an indexed value property.
 std::string KindOf(const ObjectPath& path) {
   const std::vector<PathStep>& steps = path.steps;
   for (const PathStep& step : steps) {
     if (step.kind != PathStep::Kind::kProperty) return "";
   }
-  if (steps.size() == 1) {
-    for (const auto& [type, property] : kValueProperties) {
-      if (type == path.object_type && property == steps[0].name) {
-        return property == "value" ? std::string(type) : util::StrCat(type, ":", property);
-      }
-    }
-    return "";
-  }
+  if (steps.size() == 1) return IndexedValueKind(path.object_type, steps[0].name);
   if (steps.size() == 2 && steps[0].name == "hashes" && !steps[1].name.empty()) {
     return util::StrCat(path.object_type, ":hashes.", steps[1].name);
   }
