@@ -16,6 +16,7 @@
 
 #include "app/commands.h"
 #include "app/config.h"
+#include "app/lookup_endpoint.h"
 #include "app/node_policy.h"
 #include "app/notify_endpoint.h"
 #include "federation/federation.h"
@@ -228,8 +229,11 @@ int RunServe(const GlobalOptions& global, const ServeOptions& options) {
 
   auto server = http::Server::Start(
       config->server,
-      [&service, &authenticator, &federation](const http::Request& request) {
+      [&service, &authenticator, &federation, &node, &disclosure](const http::Request& request) {
         if (request.path == kNotifyPath) return HandleNotify(request, authenticator, federation);
+        if (request.path == kLookupPath) {
+          return HandleLookup(request, authenticator, *node->store, disclosure);
+        }
         http::Response response = ToHttp(service.Handle(ToTaxii(request)));
         // Objects added (202): peers hear of it at once, not at the watcher's next look.
         if (request.method == "POST" && response.status == 202) federation.LocalChange();
