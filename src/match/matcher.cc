@@ -23,6 +23,10 @@
 namespace kongsi::match {
 namespace {
 
+// A stream (gzip, pipe) holding no line end for this long is not a log: stop rather than
+// buffer it all. (A mapped file needs no buffer; its lines may be any length.)
+constexpr size_t kMaxStreamLine = size_t{256} << 20;
+
 struct Chunk {
   uint64_t seq = 0;
   std::string_view data;  // whole lines (the last may lack its '\n' at the end of input)
@@ -231,6 +235,11 @@ class Input {
       }
       // Stop at a chunk's worth, once a line ends in it.
       if (buffer.size() >= chunk_bytes && buffer.find('\n', have) != std::string::npos) break;
+      if (buffer.size() > kMaxStreamLine && buffer.find('\n') == std::string::npos) {
+        return absl::DataLossError(util::StrCat(name_, ": a line longer than ", kMaxStreamLine,
+                                                " bytes after ", read_ - buffer.size(),
+                                                " bytes: not a log"));
+      }
     }
     size_t cut = buffer.size();
     if (!eof_) {
