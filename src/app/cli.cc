@@ -42,6 +42,7 @@ int RunCli(int argc, char** argv) {
   AddSyncCommand(app, options, exit_code);
   AddMatchCommand(app, options, exit_code);
   AddLookupCommand(app, options, exit_code);
+  AddWarninglistsCommand(app, options, exit_code);
   app.parse_complete_callback([&] {
     util::SetUpLogging(options.quiet     ? util::LogLevel::kQuiet
                        : options.verbose ? util::LogLevel::kVerbose

@@ -12,6 +12,7 @@
 
 #include "app/commands.h"
 #include "app/findings_output.h"
+#include "app/node_warninglists.h"
 #include "app/progress.h"
 #include "ingest/ingester.h"
 #include "ingest/input.h"
@@ -58,8 +59,15 @@ int RunIngest(const GlobalOptions& global, const IngestCliOptions& options) {
     }
     collection_id = c->id;
   }
+  // Indicators that name values on the node's warninglists get a warning (never a rejection).
+  auto warninglists = LoadNodeWarninglists(node->data_dir);
+  if (!warninglists.ok()) {
+    PrintError(util::StrCat("warninglists not checked: ", warninglists.status().message()));
+    warninglists = match::Warninglists();
+  }
   ingest::Ingester ingester(*node->store,
                             ingest::IngestOptions{collection_id, options.atomic, 10000});
+  if (!warninglists->empty()) ingester.set_check(WarninglistCheck(*warninglists));
   ingest::IngestReport report;
   report.keep_warnings = global.verbose;
   Progress progress(!global.quiet && StderrIsTerminal(), TotalSize(*sources));

@@ -13,6 +13,7 @@
 
 #include "app/commands.h"
 #include "app/node_indicators.h"
+#include "app/node_warninglists.h"
 #include "app/progress.h"
 #include "ingest/ingester.h"
 #include "ingest/input.h"
@@ -42,6 +43,8 @@ struct MatchCommandOptions {
   bool sightings = false;  // write a bundle of sightings instead of hits
   bool submit = false;     // store the sightings in the node
   std::string into = "sightings";
+  std::vector<std::string> warninglists;  // lists besides the node's
+  bool no_warninglists = false;
 };
 
 void AppendHitJson(const std::string& file, const match::Hit& hit,
@@ -165,6 +168,26 @@ int RunMatch(const GlobalOptions& global, const MatchCommandOptions& options) {
     return kExitUnusable;
   }
   const match::IndicatorIndex index = builder.Build();
+  // Known-benign values (MISP warninglists): the node's and --warninglists; hits on values they
+  // name are counted, not written.
+  match::Warninglists warninglists;
+  if (!options.no_warninglists) {
+    std::vector<std::string> paths;
+    const std::string node_lists = WarninglistsPath(node ? node->data_dir : ResolveDataDir(global));
+    if (std::filesystem::is_directory(node_lists)) paths.push_back(node_lists);
+    paths.insert(paths.end(), options.warninglists.begin(), options.warninglists.end());
+    auto loaded = match::Warninglists::Load(paths);
+    if (!loaded.ok()) {
+      PrintError(util::StrCat("warninglists: ", loaded.status().message()));
+      return kExitUnusable;
+    }
+    warninglists = std::move(*loaded);
+    if (!warninglists.empty()) match_options.warninglists = &warninglists;
+    if (!global.quiet && !warninglists.empty()) {
+      std::fprintf(stderr, "warninglists: %zu lists (--no-warninglists to keep listed values)\n",
+                   warninglists.lists().size());
+    }
+  }
   const double load_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
   const match::IndexStats& stats = index.stats();
@@ -276,6 +299,14 @@ int RunMatch(const GlobalOptions& global, const MatchCommandOptions& options) {
                      "(--validity now to hunt with today's indicators)\n",
                      report->outside_validity);
       }
+      if (report->suppressed > 0) {
+        std::string lists;
+        for (const auto& [list, n] : report->suppressed_by_list) {
+          lists += util::StrCat(lists.empty() ? "" : ", ", list, ": ", n);
+        }
+        std::fprintf(stderr, "  %" PRIu64 " values suppressed by warninglists (%s)\n",
+                     report->suppressed, lists.c_str());
+      }
     }
   }
   std::string bundle;
@@ -352,6 +383,12 @@ void AddMatchCommand(CLI::App& app, GlobalOptions& options, int& exit_code) {
   cmd->add_option("--into", opts->into,
                   "collection (id or alias) for --submit; created when the default "
                   "'sightings' does not exist yet");
+  cmd->add_option("--warninglists", opts->warninglists,
+                  "MISP warninglists (list.json files or folders) to use besides the node's "
+                  "(repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_flag("--no-warninglists", opts->no_warninglists,
+                "report values on warninglists too (they are suppressed by default)");
   cmd->callback([&options, &exit_code, opts] { exit_code = RunMatch(options, *opts); });
 }
 

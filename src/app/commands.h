@@ -22,6 +22,7 @@ void AddNodeCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddSyncCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddMatchCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddLookupCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
+void AddWarninglistsCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 
 // Exit codes shared by all commands.
 inline constexpr int kExitOk = 0;

@@ -18,6 +18,7 @@ std::string ResolveDataDir(const GlobalOptions& options) {
 
 std::string StorePath(const std::string& data_dir) { return data_dir + "/store.db"; }
 std::string NodeKeyPath(const std::string& data_dir) { return data_dir + "/node.key"; }
+std::string WarninglistsPath(const std::string& data_dir) { return data_dir + "/warninglists"; }
 
 absl::StatusOr<Node> OpenNode(const GlobalOptions& options, size_t scan_cache_bytes) {
   Node node;

@@ -24,6 +24,8 @@ std::string ResolveDataDir(const GlobalOptions& options);
 std::string StorePath(const std::string& data_dir);
 // Path of the node's Ed25519 secret key (mode 0600).
 std::string NodeKeyPath(const std::string& data_dir);
+// Folder of the node's MISP warninglists (kongsi warninglists import), one list.json each.
+std::string WarninglistsPath(const std::string& data_dir);
 
 // An initialised node: its store and identity.
 struct Node {

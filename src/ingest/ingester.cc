@@ -133,6 +133,7 @@ absl::Status Ingester::IngestDocument(std::string_view text, const store::Proven
   const bool keep_warnings = report.keep_warnings;
   const size_t lines_batch = std::max<size_t>(1, options_.batch_size);
   const bool atomic = options_.atomic;
+  const ObjectCheck& check = check_;
 
   // Worker: read, validate, build records.
   std::thread worker([&] {
@@ -167,6 +168,16 @@ absl::Status Ingester::IngestDocument(std::string_view text, const store::Proven
           if (has_error) {
             ++batch.rejected;
           } else {
+            if (check) {
+              findings.clear();
+              check(input, findings);
+              for (stix::Finding& f : findings) {
+                f.severity = stix::Severity::kWarning;
+                f.line = input.line;
+                ++batch.warnings;
+                if (keep_warnings) batch.findings.push_back(std::move(f));
+              }
+            }
             batch.records.push_back(BuildRecord(input.element, input.raw, provenance));
             batch.names.push_back(input.name);
           }

@@ -23,6 +23,10 @@
 #include "stix/finding.h"
 #include "store/store.h"
 
+namespace kongsi::stix {
+struct InputObject;  // stix/reader.h
+}  // namespace kongsi::stix
+
 namespace kongsi::ingest {
 
 namespace detail {
@@ -69,6 +73,12 @@ class Ingester {
     progress_ = std::move(progress);
   }
 
+  // An extra check of each object that passed validation, run on the validating worker
+  // thread (so what it reads must be safe to use from there): the findings it appends are
+  // reported as warnings, never rejections (e.g. values on the node's warninglists).
+  using ObjectCheck = std::function<void(const stix::InputObject&, std::vector<stix::Finding>&)>;
+  void set_check(ObjectCheck check) { check_ = std::move(check); }
+
  private:
   absl::Status Store(detail::Batch& batch, IngestReport& report);
   absl::Status EnsureTransaction();
@@ -81,6 +91,7 @@ class Ingester {
   int64_t pending_accepted_ = 0;
   int64_t pending_unchanged_ = 0;
   std::function<void(const IngestReport&)> progress_;
+  ObjectCheck check_;
 };
 
 }  // namespace kongsi::ingest

@@ -36,6 +36,8 @@ struct Chunk {
 
 struct ChunkResult {
   uint64_t bytes = 0, lines = 0, events = 0, values = 0, malformed = 0, unreadable = 0, outside = 0;
+  uint64_t suppressed = 0;
+  std::map<std::string, uint64_t> suppressed_by_list;
   std::vector<Hit> hits;  // lines relative to the chunk
   std::vector<MalformedLine> malformed_samples;
 };
@@ -105,6 +107,13 @@ class ChunkMatcher {
       if (found_.empty()) {
         ++out.outside;
         continue;
+      }
+      if (options_.warninglists != nullptr) {
+        if (const Warninglist* list = options_.warninglists->Find(v.kind, v.value, scratch_)) {
+          ++out.suppressed;
+          ++out.suppressed_by_list[list->name];
+          continue;
+        }
       }
       Hit hit;
       hit.line = line_number;
@@ -306,6 +315,8 @@ void Append(ChunkResult& r, uint64_t base, SourceReport& report, const HitCallba
   report.malformed += r.malformed;
   report.unreadable_values += r.unreadable;
   report.outside_validity += r.outside;
+  report.suppressed += r.suppressed;
+  for (const auto& [list, n] : r.suppressed_by_list) report.suppressed_by_list[list] += n;
   report.hits += r.hits.size();
   for (auto& m : r.malformed_samples) {
     if (report.malformed_samples.size() >= max_samples) break;

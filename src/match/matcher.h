@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "match/indicator_index.h"
 #include "match/log_reader.h"
+#include "match/warninglist.h"
 
 namespace kongsi::match {
 
@@ -33,6 +35,8 @@ struct MatchOptions {
   util::Timestamp now = 0;        // for kNow, and for events without a readable time
   size_t chunk_bytes = 4u << 20;  // per chunk handed to a worker
   size_t malformed_samples = 20;  // malformed lines described per source
+  // Values a list names are not reported as hits, only counted (nullptr: no lists).
+  const Warninglists* warninglists = nullptr;
 };
 
 struct Hit {
@@ -61,6 +65,9 @@ struct SourceReport {
   uint64_t unreadable_values = 0;  // values that are not what their field says ("-" as an IP)
   uint64_t hits = 0;               // Hit records (field values that matched)
   uint64_t outside_validity = 0;   // hits dropped: no indicator valid at the event's time
+  uint64_t suppressed = 0;         // hits dropped: a warninglist names the value
+  // How many of `suppressed` each list named (by list name).
+  std::map<std::string, uint64_t> suppressed_by_list;
   std::vector<MalformedLine> malformed_samples;  // the first ones, in line order
 };
 
