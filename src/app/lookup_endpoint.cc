@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "app/json_endpoint.h"
 #include "stix/observable.h"
-#include "taxii/error.h"
 #include "util/strings.h"
 
 namespace kongsi::app {
@@ -17,50 +17,28 @@ constexpr size_t kMaxLookupBody = 64 * 1024;
 constexpr size_t kMaxValues = 1000;
 constexpr size_t kMaxObjects = 10000;  // objects considered per request
 
-http::Response Error(int status, std::string_view title, std::string_view description) {
-  taxii::Response t = taxii::ErrorResponse(status, title, description);
-  http::Response r;
-  r.status = t.status;
-  r.content_type = std::move(t.content_type);
-  r.body = std::move(t.body);
-  r.headers = std::move(t.headers);
-  r.route = "kongsi.lookup";
-  return r;
-}
-
 }  // namespace
 
 http::Response HandleLookup(const http::Request& request, policy::TokenAuthenticator& tokens,
                             store::Store& store, policy::Disclosure& disclosure) {
-  if (request.method != "POST") {
-    http::Response r = Error(405, "Method Not Allowed", "lookups are POSTed");
-    r.headers.emplace_back("Allow", "POST");
-    return r;
-  }
-  absl::StatusOr<policy::Principal> principal =
-      tokens.Authenticate(request.Header("Authorization"));
-  if (!principal.ok()) {
-    http::Response r = Error(401, "Unauthorized", util::AsStd(principal.status().message()));
-    r.headers.emplace_back("WWW-Authenticate", "Bearer");
-    return r;
-  }
-  if (request.body.size() > kMaxLookupBody) {
-    return Error(413, "Payload Too Large",
-                 util::StrCat("a lookup has at most ", kMaxLookupBody, " bytes"));
-  }
+  auto accepted = AcceptPost(request, tokens, "kongsi.lookup", kMaxLookupBody);
+  if (auto* refusal = std::get_if<http::Response>(&accepted)) return std::move(*refusal);
+  const policy::Principal* principal = &std::get<policy::Principal>(accepted);
   const nlohmann::json body =
       nlohmann::json::parse(request.body, nullptr, /*allow_exceptions=*/false);
   const char* shape = "the body must be a JSON object {\"values\": [\"<value>\", ...]}";
   if (!body.is_object() || !body.contains("values") || !body["values"].is_array()) {
-    return Error(400, "Bad Request", shape);
+    return EndpointError("kongsi.lookup", 400, "Bad Request", shape);
   }
   const nlohmann::json& values = body["values"];
   if (values.empty() || values.size() > kMaxValues) {
-    return Error(400, "Bad Request", util::StrCat("between 1 and ", kMaxValues, " values"));
+    return EndpointError("kongsi.lookup", 400, "Bad Request",
+                         util::StrCat("between 1 and ", kMaxValues, " values"));
   }
   for (size_t i = 0; i < values.size(); ++i) {
     if (!values[i].is_string()) {
-      return Error(400, "Bad Request", util::StrCat("/values/", i, " is not a string"));
+      return EndpointError("kongsi.lookup", 400, "Bad Request",
+                           util::StrCat("/values/", i, " is not a string"));
     }
   }
 
@@ -71,7 +49,9 @@ http::Response HandleLookup(const http::Request& request, policy::TokenAuthentic
   for (size_t i = 0; i < values.size(); ++i) {
     for (const std::string& form : stix::LookupForms(values[i].get<std::string>())) {
       auto hits = store.LookupValue(form);
-      if (!hits.ok()) return Error(500, "Internal Server Error", "the value index cannot be read");
+      if (!hits.ok())
+        return EndpointError("kongsi.lookup", 500, "Internal Server Error",
+                             "the value index cannot be read");
       for (const store::ValueHit& hit : *hits) {
         if (all_ids.size() >= kMaxObjects && !all_ids.count(hit.id)) {
           truncated = true;
@@ -87,7 +67,8 @@ http::Response HandleLookup(const http::Request& request, policy::TokenAuthentic
   std::map<std::string, nlohmann::json> disclosed;
   if (!all_ids.empty()) {
     auto collections = store.ListCollections();
-    if (!collections.ok()) return Error(500, "Internal Server Error", "collections unreadable");
+    if (!collections.ok())
+      return EndpointError("kongsi.lookup", 500, "Internal Server Error", "collections unreadable");
     for (const store::Collection& c : *collections) {
       if (!principal->CanRead(c.id)) continue;
       store::ObjectQuery query;
@@ -104,7 +85,8 @@ http::Response HandleLookup(const http::Request& request, policy::TokenAuthentic
           },
           policy::Delivery::kBuffered);
       if (!page.ok() && !absl::IsNotFound(page.status())) {
-        return Error(500, "Internal Server Error", "objects could not be read");
+        return EndpointError("kongsi.lookup", 500, "Internal Server Error",
+                             "objects could not be read");
       }
     }
   }
